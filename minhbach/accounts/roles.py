@@ -1,0 +1,106 @@
+"""Roles as Django groups, with their permissions as a table (synced after every migrate).
+
+A role says *what* someone may do; *where* is decided by unit scope (``policies``). Later
+modules add their permission codenames here; a codename whose model does not exist yet is
+skipped, so the table can run ahead of the schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    permissions: tuple[str, ...]
+    # Roles that oversee a whole jurisdiction (the secretariat, council members, auditors) see
+    # the subtree of the people's committee above their office, not only their own office.
+    jurisdiction_wide: bool = False
+
+
+_VIEW_BASE = (
+    "units.view_administrativeunit",
+    "units.view_agency",
+    "units.view_unitsuccession",
+    "core.view_calendarday",
+)
+
+ROLES: tuple[Role, ...] = (
+    Role("desk_officer", _("Cán bộ Bộ phận Một cửa"), _VIEW_BASE),
+    Role("specialist", _("Chuyên viên xử lý hồ sơ"), _VIEW_BASE),
+    Role(
+        "unit_leader",
+        _("Lãnh đạo đơn vị"),
+        (*_VIEW_BASE, "accounts.view_official", "units.change_agency", "core.view_ledgerentry"),
+    ),
+    Role(
+        "secretariat",
+        _("Thường trực thi đua (Phòng Nội vụ)"),
+        (
+            *_VIEW_BASE,
+            "accounts.view_official",
+            "core.view_ledgerentry",
+            "core.add_calendarday",
+            "core.change_calendarday",
+            "core.delete_calendarday",
+        ),
+        jurisdiction_wide=True,
+    ),
+    Role("council_member", _("Thành viên Hội đồng Thi đua – Khen thưởng"), (*_VIEW_BASE,), jurisdiction_wide=True),
+    Role(
+        "auditor",
+        _("Kiểm tra, giám sát (chỉ xem)"),
+        (*_VIEW_BASE, "accounts.view_official", "core.view_ledgerentry", "core.view_ruleset"),
+        jurisdiction_wide=True,
+    ),
+    Role(
+        "administrator",
+        _("Quản trị hệ thống"),
+        (
+            *_VIEW_BASE,
+            "accounts.view_official",
+            "accounts.add_official",
+            "accounts.change_official",
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "core.view_ledgerentry",
+            "core.view_ruleset",
+            "core.add_ruleset",
+            "core.add_calendarday",
+            "core.change_calendarday",
+            "core.delete_calendarday",
+            "units.add_agency",
+            "units.change_agency",
+            "units.add_administrativeunit",
+            "units.change_administrativeunit",
+        ),
+        jurisdiction_wide=True,
+    ),
+)
+
+ROLE_BY_CODE = {role.code: role for role in ROLES}
+
+
+def sync_roles() -> None:
+    """Create or update one group per role with exactly the permissions of the table."""
+    from django.contrib.auth.models import Group, Permission
+
+    wanted = {perm for role in ROLES for perm in role.permissions}
+    by_key = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type").filter(
+            codename__in={w.split(".", 1)[1] for w in wanted}
+        )
+    }
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.code)
+        group.permissions.set([by_key[p] for p in role.permissions if p in by_key])
+
+
+def sync_roles_after_migrate(sender, **kwargs) -> None:
+    sync_roles()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from minhbach.portal.views import public, staff
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("can-bo/", staff.home, name="staff-home"),
+]
