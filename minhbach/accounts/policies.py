@@ -37,14 +37,17 @@ def scope_paths(user, on: dt.date | None = None) -> list[str] | None:
     if official is None:
         paths: list[str] = []
     else:
-        wide = any(ROLE_BY_CODE[g].jurisdiction_wide for g in user.groups.values_list("name", flat=True)
-                   if g in ROLE_BY_CODE)
-        agencies = (
-            Agency.objects.filter(memberships__official=official)
-            .filter(Q(memberships__valid_from__lte=day),
-                    Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=day))
-            .select_related("parent")
+        wide = any(
+            ROLE_BY_CODE[g].jurisdiction_wide
+            for g in user.groups.values_list("name", flat=True)
+            if g in ROLE_BY_CODE
         )
+        # One filter() call: the date conditions must apply to the same membership row.
+        agencies = Agency.objects.filter(
+            Q(memberships__official=official),
+            Q(memberships__valid_from__lte=day),
+            Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=day),
+        ).distinct()
         paths = []
         for agency in agencies:
             root = agency
@@ -58,9 +61,7 @@ def scope_paths(user, on: dt.date | None = None) -> list[str] | None:
 
 def _jurisdiction_root(agency: Agency) -> Agency:
     ids = [int(part) for part in agency.path.strip("/").split("/") if part]
-    committees = {
-        a.pk: a for a in Agency.objects.filter(pk__in=ids, kind=Agency.Kind.PEOPLE_COMMITTEE)
-    }
+    committees = {a.pk: a for a in Agency.objects.filter(pk__in=ids, kind=Agency.Kind.PEOPLE_COMMITTEE)}
     # The nearest people's committee at or above the agency: a district office's secretariat
     # sees the district and its communes, not the whole province.
     for pk in reversed(ids):
@@ -77,7 +78,9 @@ def _minimal_prefixes(paths: list[str]) -> list[str]:
     return result
 
 
-def restrict(queryset: QuerySet, user, agency_field: str | None = None, on: dt.date | None = None) -> QuerySet:
+def restrict(
+    queryset: QuerySet, user, agency_field: str | None = None, on: dt.date | None = None
+) -> QuerySet:
     """Limit ``queryset`` to objects whose agency lies in the user's scope.
 
     ``agency_field`` is the lookup from the queryset's model to its ``Agency`` (``None`` when the

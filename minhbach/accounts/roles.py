@@ -50,7 +50,12 @@ ROLES: tuple[Role, ...] = (
         ),
         jurisdiction_wide=True,
     ),
-    Role("council_member", _("Thành viên Hội đồng Thi đua – Khen thưởng"), (*_VIEW_BASE,), jurisdiction_wide=True),
+    Role(
+        "council_member",
+        _("Thành viên Hội đồng Thi đua – Khen thưởng"),
+        (*_VIEW_BASE,),
+        jurisdiction_wide=True,
+    ),
     Role(
         "auditor",
         _("Kiểm tra, giám sát (chỉ xem)"),

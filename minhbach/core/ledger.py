@@ -168,7 +168,9 @@ def verify() -> VerifyResult:
             reason = "mắt xích trước không khớp (bút toán bị chèn, đảo thứ tự hoặc bút toán trước bị xóa)"
             return VerifyResult(checked, prev_hash, Break(entry.seq, reason))
         if compute_hash(entry) != entry.hash:
-            return VerifyResult(checked, prev_hash, Break(entry.seq, "nội dung đã bị sửa (mã băm không khớp)"))
+            return VerifyResult(
+                checked, prev_hash, Break(entry.seq, "nội dung đã bị sửa (mã băm không khớp)")
+            )
         prev_hash = entry.hash
         expected_seq += 1
         checked += 1
@@ -177,4 +179,6 @@ def verify() -> VerifyResult:
 
 def history(obj: models.Model):
     """Ledger entries of one object, oldest first (for timelines)."""
-    return LedgerEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")
+    return LedgerEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by(
+        "seq"
+    )

@@ -16,6 +16,13 @@ class RuleSet(models.Model):
     results keep the version that produced them.
     """
 
+    class Domain(models.TextChoices):
+        ONESTOP = "onestop", _("Một cửa, thời hạn giải quyết")
+        FEEDBACK = "feedback", _("Phản ánh, kiến nghị")
+        INDICATORS = "indicators", _("Chỉ số, chỉ tiêu")
+        EMULATION = "emulation", _("Thi đua, khen thưởng")
+
+    domain = models.CharField(_("lĩnh vực áp dụng"), max_length=20, choices=Domain.choices)
     code = models.CharField(_("mã bộ quy tắc"), max_length=50)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     name = models.CharField(_("tên"), max_length=255)

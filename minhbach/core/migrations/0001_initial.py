@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
             name='RuleSet',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('domain', models.CharField(choices=[('onestop', 'Một cửa, thời hạn giải quyết'), ('feedback', 'Phản ánh, kiến nghị'), ('indicators', 'Chỉ số, chỉ tiêu'), ('emulation', 'Thi đua, khen thưởng')], max_length=20, verbose_name='lĩnh vực áp dụng')),
                 ('code', models.CharField(max_length=50, verbose_name='mã bộ quy tắc')),
                 ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
                 ('name', models.CharField(max_length=255, verbose_name='tên')),

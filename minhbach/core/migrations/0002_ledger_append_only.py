@@ -18,7 +18,7 @@ SQLITE_DOWN = [
 ]
 POSTGRES_UP = [
     """CREATE OR REPLACE FUNCTION core_ledgerentry_refuse() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'ledger is append-only: % refused', TG_OP; END;
+       BEGIN RAISE EXCEPTION USING MESSAGE = 'ledger is append-only: ' || TG_OP || ' refused'; END;
        $$ LANGUAGE plpgsql;""",
     """CREATE TRIGGER core_ledgerentry_append_only BEFORE UPDATE OR DELETE ON core_ledgerentry
        FOR EACH ROW EXECUTE FUNCTION core_ledgerentry_refuse();""",
