@@ -98,10 +98,14 @@ class CalendarDay(models.Model):
                 fields=["date"], condition=Q(scope="national"), name="calendarday_national_date_uniq"
             ),
             models.UniqueConstraint(
-                fields=["date", "scope", "unit"], condition=~Q(scope="national"), name="calendarday_scoped_uniq"
+                fields=["date", "scope", "unit"],
+                condition=~Q(scope="national"),
+                name="calendarday_scoped_uniq",
             ),
             models.CheckConstraint(
-                condition=(Q(scope="national", unit__isnull=True) | (~Q(scope="national") & Q(unit__isnull=False))),
+                condition=(
+                    Q(scope="national", unit__isnull=True) | (~Q(scope="national") & Q(unit__isnull=False))
+                ),
                 name="calendarday_scope_unit_consistent",
             ),
         ]

@@ -47,7 +47,12 @@ class AdministrativeUnit(models.Model):
     level = models.CharField(_("cấp"), max_length=16, choices=Level.choices)
     type = models.CharField(_("loại"), max_length=20, choices=Type.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("trực thuộc"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.DateField(_("hiệu lực từ"))
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
@@ -141,7 +146,11 @@ class Agency(models.Model):
         AdministrativeUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="agencies"
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
@@ -164,7 +173,9 @@ class Agency(models.Model):
         verbose_name_plural = _("cơ quan, đơn vị")
         ordering = ["path"]
         constraints = [
-            models.UniqueConstraint(fields=["electronic_code", "valid_from"], name="agency_code_valid_from_uniq"),
+            models.UniqueConstraint(
+                fields=["electronic_code", "valid_from"], name="agency_code_valid_from_uniq"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -192,7 +203,9 @@ class WorkingHours(models.Model):
         verbose_name_plural = _("giờ làm việc")
         ordering = ["agency", "weekday", "start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="workinghours_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="workinghours_end_after_start"
+            ),
             models.UniqueConstraint(fields=["agency", "weekday", "start"], name="workinghours_uniq"),
         ]
 

@@ -6,80 +6,182 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('units', '0001_initial'),
+        ("units", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True, verbose_name='số thứ tự')),
-                ('occurred_at', models.DateTimeField(verbose_name='thời điểm')),
-                ('actor_id', models.BigIntegerField(blank=True, null=True, verbose_name='mã người thực hiện')),
-                ('actor_label', models.CharField(blank=True, max_length=150, verbose_name='người thực hiện')),
-                ('unit_code', models.CharField(blank=True, max_length=64, verbose_name='đơn vị')),
-                ('object_type', models.CharField(max_length=100, verbose_name='loại đối tượng')),
-                ('object_id', models.CharField(max_length=64, verbose_name='mã đối tượng')),
-                ('action', models.CharField(max_length=100, verbose_name='hành động')),
-                ('payload', models.TextField(verbose_name='nội dung (JSON chuẩn hóa)')),
-                ('prev_hash', models.CharField(max_length=64, unique=True)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True, verbose_name="số thứ tự")),
+                ("occurred_at", models.DateTimeField(verbose_name="thời điểm")),
+                (
+                    "actor_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="mã người thực hiện"),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=150, verbose_name="người thực hiện")),
+                ("unit_code", models.CharField(blank=True, max_length=64, verbose_name="đơn vị")),
+                ("object_type", models.CharField(max_length=100, verbose_name="loại đối tượng")),
+                ("object_id", models.CharField(max_length=64, verbose_name="mã đối tượng")),
+                ("action", models.CharField(max_length=100, verbose_name="hành động")),
+                ("payload", models.TextField(verbose_name="nội dung (JSON chuẩn hóa)")),
+                ("prev_hash", models.CharField(max_length=64, unique=True)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'bút toán sổ cái',
-                'verbose_name_plural': 'sổ cái sự kiện',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='ledger_object_idx')],
+                "verbose_name": "bút toán sổ cái",
+                "verbose_name_plural": "sổ cái sự kiện",
+                "ordering": ["seq"],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="ledger_object_idx")],
             },
         ),
         migrations.CreateModel(
-            name='RuleSet',
+            name="RuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(choices=[('onestop', 'Một cửa, thời hạn giải quyết'), ('feedback', 'Phản ánh, kiến nghị'), ('indicators', 'Chỉ số, chỉ tiêu'), ('emulation', 'Thi đua, khen thưởng')], max_length=20, verbose_name='lĩnh vực áp dụng')),
-                ('code', models.CharField(max_length=50, verbose_name='mã bộ quy tắc')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('valid_from', models.DateField(verbose_name='hiệu lực từ')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
-                ('legal_bases', models.TextField(blank=True, verbose_name='căn cứ pháp lý')),
-                ('settings', models.JSONField(default=dict, verbose_name='thiết lập')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        choices=[
+                            ("onestop", "Một cửa, thời hạn giải quyết"),
+                            ("feedback", "Phản ánh, kiến nghị"),
+                            ("indicators", "Chỉ số, chỉ tiêu"),
+                            ("emulation", "Thi đua, khen thưởng"),
+                        ],
+                        max_length=20,
+                        verbose_name="lĩnh vực áp dụng",
+                    ),
+                ),
+                ("code", models.CharField(max_length=50, verbose_name="mã bộ quy tắc")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("valid_from", models.DateField(verbose_name="hiệu lực từ")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến")),
+                ("legal_bases", models.TextField(blank=True, verbose_name="căn cứ pháp lý")),
+                ("settings", models.JSONField(default=dict, verbose_name="thiết lập")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'bộ quy tắc',
-                'verbose_name_plural': 'bộ quy tắc',
-                'ordering': ['code', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'version'), name='ruleset_code_version_uniq')],
+                "verbose_name": "bộ quy tắc",
+                "verbose_name_plural": "bộ quy tắc",
+                "ordering": ["code", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("code", "version"), name="ruleset_code_version_uniq")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='ngày')),
-                ('kind', models.CharField(choices=[('public_holiday', 'Ngày nghỉ lễ, Tết'), ('substitute_day_off', 'Ngày nghỉ bù'), ('swap_day_off', 'Ngày nghỉ do hoán đổi'), ('makeup_working_day', 'Ngày làm bù'), ('local_day_off', 'Ngày nghỉ của địa phương')], max_length=32, verbose_name='loại ngày')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('legal_ref', models.CharField(blank=True, max_length=255, verbose_name='căn cứ pháp lý')),
-                ('scope', models.CharField(choices=[('national', 'Toàn quốc'), ('province', 'Cấp tỉnh'), ('unit', 'Đơn vị')], default='national', max_length=16, verbose_name='phạm vi')),
-                ('source', models.CharField(choices=[('seed', 'Khởi tạo từ thư viện holidays'), ('manual', 'Cán bộ nhập, điều chỉnh')], default='manual', max_length=16, verbose_name='nguồn')),
-                ('confirmed', models.BooleanField(default=False, verbose_name='đã đối chiếu văn bản')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('unit', models.ForeignKey(blank=True, help_text='Tỉnh (phạm vi cấp tỉnh) hoặc đơn vị (phạm vi đơn vị); để trống nếu toàn quốc.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calendar_days', to='units.administrativeunit', verbose_name='đơn vị hành chính')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="ngày")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("public_holiday", "Ngày nghỉ lễ, Tết"),
+                            ("substitute_day_off", "Ngày nghỉ bù"),
+                            ("swap_day_off", "Ngày nghỉ do hoán đổi"),
+                            ("makeup_working_day", "Ngày làm bù"),
+                            ("local_day_off", "Ngày nghỉ của địa phương"),
+                        ],
+                        max_length=32,
+                        verbose_name="loại ngày",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("legal_ref", models.CharField(blank=True, max_length=255, verbose_name="căn cứ pháp lý")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("national", "Toàn quốc"), ("province", "Cấp tỉnh"), ("unit", "Đơn vị")],
+                        default="national",
+                        max_length=16,
+                        verbose_name="phạm vi",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("seed", "Khởi tạo từ thư viện holidays"),
+                            ("manual", "Cán bộ nhập, điều chỉnh"),
+                        ],
+                        default="manual",
+                        max_length=16,
+                        verbose_name="nguồn",
+                    ),
+                ),
+                ("confirmed", models.BooleanField(default=False, verbose_name="đã đối chiếu văn bản")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Tỉnh (phạm vi cấp tỉnh) hoặc đơn vị (phạm vi đơn vị); để trống nếu toàn quốc.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="calendar_days",
+                        to="units.administrativeunit",
+                        verbose_name="đơn vị hành chính",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ngày đặc biệt trong lịch làm việc',
-                'verbose_name_plural': 'lịch làm việc',
-                'ordering': ['date'],
-                'indexes': [models.Index(fields=['date', 'scope'], name='calendarday_date_scope_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('scope', 'national')), fields=('date',), name='calendarday_national_date_uniq'), models.UniqueConstraint(condition=models.Q(('scope', 'national'), _negated=True), fields=('date', 'scope', 'unit'), name='calendarday_scoped_uniq'), models.CheckConstraint(condition=models.Q(models.Q(('scope', 'national'), ('unit__isnull', True)), models.Q(models.Q(('scope', 'national'), _negated=True), ('unit__isnull', False)), _connector='OR'), name='calendarday_scope_unit_consistent')],
+                "verbose_name": "ngày đặc biệt trong lịch làm việc",
+                "verbose_name_plural": "lịch làm việc",
+                "ordering": ["date"],
+                "indexes": [models.Index(fields=["date", "scope"], name="calendarday_date_scope_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("scope", "national")),
+                        fields=("date",),
+                        name="calendarday_national_date_uniq",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("scope", "national"), _negated=True),
+                        fields=("date", "scope", "unit"),
+                        name="calendarday_scoped_uniq",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("scope", "national"), ("unit__isnull", True)),
+                            models.Q(models.Q(("scope", "national"), _negated=True), ("unit__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="calendarday_scope_unit_consistent",
+                    ),
+                ],
             },
         ),
     ]

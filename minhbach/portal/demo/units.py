@@ -12,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from minhbach.units import services
+from minhbach.units.importers import PRE2025_VALID_FROM
 from minhbach.units.models import AdministrativeUnit, Agency, UnitSuccession
 
-HORIZON = dt.date(2004, 1, 1)  # start of the GSO list (QĐ 124/2004/QĐ-TTg): before our data horizon
+HORIZON = PRE2025_VALID_FROM  # same convention as the importer, so both can load into one database
 LAST_OLD_DAY = dt.date(2025, 6, 30)
 REFORM_DAY = dt.date(2025, 7, 1)
 GSO_BASIS = "QĐ 124/2004/QĐ-TTg và các văn bản sửa đổi"

@@ -7,6 +7,7 @@ import datetime as dt
 import factory
 
 from minhbach.units import services
+from minhbach.units.importers import PRE2025_VALID_FROM
 from minhbach.units.models import AdministrativeUnit, Agency
 
 
@@ -19,7 +20,7 @@ class AdministrativeUnitFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Xã Thử Nghiệm {n}")
     level = AdministrativeUnit.Level.COMMUNE
     type = AdministrativeUnit.Type.COMMUNE
-    valid_from = dt.date(2008, 1, 1)
+    valid_from = PRE2025_VALID_FROM
 
 
 def make_agency(
