@@ -9,8 +9,9 @@ import random
 from dataclasses import dataclass
 
 from minhbach.accounts import services
-from minhbach.accounts.models import Official, User
+from minhbach.accounts.models import Membership, Official, User
 from minhbach.portal.demo.units import DemoUnits
+from minhbach.units import services as unit_services
 from minhbach.units.models import Agency
 
 DEMO_PASSWORD = "minhbach-demo-2024"  # noqa: S105 - printed on purpose: demo only
@@ -49,7 +50,7 @@ LOGINS: tuple[DemoLogin, ...] = (
         "motcua.huyen",
         "desk_officer",
         "mot-cua-huyen",
-        "Công chức Bộ phận Một cửa",
+        "Công chức tiếp nhận và trả kết quả",
         "Lê Thị Thu Hà",
         "female",
     ),
@@ -57,7 +58,7 @@ LOGINS: tuple[DemoLogin, ...] = (
         "motcua.trason",
         "desk_officer",
         "mot-cua-xa-tra-son",
-        "Công chức Văn phòng – Thống kê",
+        "Công chức tiếp nhận và trả kết quả",
         "Hồ Văn Tới",
         "male",
     ),
@@ -68,7 +69,7 @@ LOGINS: tuple[DemoLogin, ...] = (
         "lanhdao.trason",
         "unit_leader",
         "ubnd-xa-tra-son",
-        "Chủ tịch UBND xã",
+        "Chủ tịch UBND",
         "Đinh Văn Thắng",
         "male",
         is_leader=True,
@@ -77,7 +78,7 @@ LOGINS: tuple[DemoLogin, ...] = (
         "noivu",
         "secretariat",
         "phong-noi-vu",
-        "Trưởng phòng Nội vụ",
+        "Trưởng phòng",
         "Võ Thị Kim Liên",
         "female",
         is_leader=True,
@@ -86,7 +87,7 @@ LOGINS: tuple[DemoLogin, ...] = (
         "hoidong",
         "council_member",
         "ubnd-huyen-bac-tra-my",
-        "Phó Chủ tịch UBND huyện",
+        "Phó Chủ tịch UBND",
         "Nguyễn Công Bình",
         "male",
         is_leader=True,
@@ -121,37 +122,21 @@ def _staff_plan(agency: Agency) -> tuple[tuple[str, bool], ...]:
 
 
 def load_people(units: DemoUnits) -> list[DemoLogin]:
-    """Create the staff of every demo agency once (skipped if the agency already has staff)."""
+    """Create the demo logins, then the rest of each agency's staff, once.
+
+    A login takes one post of its agency's staff plan (the Chủ tịch of Xã Trà Sơn is the
+    ``lanhdao.trason`` login), so no agency has two chairmen. The chairman or head of each
+    agency becomes its spokesperson, as the law on access to information expects.
+    """
     rng = random.Random(20230901)  # noqa: S311 - deterministic demo names, not security
-    agencies = [
-        units.district_committee,
-        *units.offices.values(),
-        *units.communes.values(),
-        *units.desks.values(),
-        *units.new_communes.values(),
-    ]
-    staffed = set(Agency.objects.filter(memberships__isnull=False).values_list("pk", flat=True))
-    for agency in agencies:
-        if agency.pk in staffed:
-            continue
-        start = max(START, agency.valid_from)
-        for position, is_leader in _staff_plan(agency):
-            gender = rng.choice((Official.Gender.FEMALE, Official.Gender.MALE))
-            services.official_create(
-                actor=None,
-                full_name=_name(rng, gender),
-                gender=gender,
-                agency=agency,
-                position=position,
-                is_leader=is_leader,
-                valid_from=start,
-                birth_year=rng.randint(1968, 1998),
-            )
     by_slug = {a.slug: a for a in Agency.objects.filter(slug__in={login.agency_slug for login in LOGINS})}
+    staffed = set(Agency.objects.filter(memberships__isnull=False).values_list("pk", flat=True))
+    taken: dict[int, list[str]] = {}
     for login in LOGINS:
+        agency = by_slug[login.agency_slug]
+        taken.setdefault(agency.pk, []).append(login.position)
         if User.objects.filter(username=login.username).exists():
             continue
-        agency = by_slug[login.agency_slug]
         official = services.official_create(
             actor=None,
             full_name=login.full_name,
@@ -166,4 +151,52 @@ def load_people(units: DemoUnits) -> list[DemoLogin]:
         )
         if login.superuser:
             User.objects.filter(pk=official.user_id).update(is_staff=True, is_superuser=True)
+    agencies = [
+        units.district_committee,
+        *units.offices.values(),
+        *units.communes.values(),
+        *units.desks.values(),
+        *units.new_communes.values(),
+    ]
+    for agency in agencies:
+        if agency.pk in staffed:
+            continue
+        remaining = list(taken.get(agency.pk, []))
+        for position, is_leader in _staff_plan(agency):
+            if position in remaining:
+                remaining.remove(position)
+                continue
+            gender = rng.choice((Official.Gender.FEMALE, Official.Gender.MALE))
+            services.official_create(
+                actor=None,
+                full_name=_name(rng, gender),
+                gender=gender,
+                agency=agency,
+                position=position,
+                is_leader=is_leader,
+                valid_from=max(START, agency.valid_from),
+                birth_year=rng.randint(1968, 1998),
+            )
+        _appoint_spokesperson(agency)
     return list(LOGINS)
+
+
+def _appoint_spokesperson(agency: Agency) -> None:
+    if agency.spokesperson_name or agency.kind not in (Agency.Kind.PEOPLE_COMMITTEE, Agency.Kind.OFFICE):
+        return
+    head = (
+        Membership.objects.filter(agency=agency, position__in=("Chủ tịch UBND", "Trưởng phòng"))
+        .select_related("official")
+        .first()
+    )
+    if head is not None:
+        unit_services.agency_update_settings(
+            actor=None,
+            agency=agency,
+            spokesperson_name=head.official.full_name,
+            spokesperson_position=(
+                f"{head.position} {agency.name.removeprefix('UBND ')}"
+                if agency.kind == Agency.Kind.PEOPLE_COMMITTEE
+                else f"{head.position} ({agency.name})"
+            ),
+        )

@@ -117,6 +117,8 @@ def test_admin_adds_national_day_and_removes_it_with_a_reference(client, distric
 def test_secretariat_cannot_remove_a_national_row(client, district, users):
     row = CalendarDay.objects.create(date=dt.date(2024, 1, 1), kind="public_holiday", name="Tết Dương lịch")
     client.force_login(users["secretariat"])
+    page = client.get(URL + "?nam=2024").content.decode()
+    assert reverse("portal:calendar-remove", args=[row.pk]) not in page
     response = client.post(reverse("portal:calendar-remove", args=[row.pk]), {"legal_ref": "x"})
     assert response.status_code == 404
     assert CalendarDay.objects.filter(pk=row.pk).exists()

@@ -23,9 +23,21 @@ def test_home_lists_the_committees_in_vietnamese(client, demo, django_assert_max
     assert "minhbach-demo" not in page  # no credentials, no staff data on public pages
 
 
-def test_home_in_english_on_request(client, demo):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
-    assert 'lang="en"' in response.content.decode()
+def test_vietnamese_even_for_an_english_browser(client, demo):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="vi"' in response.content.decode()
+
+
+def test_english_when_chosen(client, demo):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert 'lang="en"' in page
+
+
+def test_unknown_language_cookie_falls_back_to_vietnamese(client, demo):
+    client.cookies["django_language"] = "xx"
+    assert 'lang="vi"' in client.get("/").content.decode()
 
 
 def test_admin_login_page_answers(client):

@@ -98,6 +98,7 @@ def calendar_year(request):
         "rows": _visible_rows(request.user, year).order_by("date", "scope"),
         "form": form,
         "can_delete": request.user.has_perm("core.delete_calendarday"),
+        "is_admin": _is_admin(request.user),
         "years": range(year - 2, year + 3),
     }
     return render(
