@@ -32,3 +32,26 @@ class CalendarDayForm(forms.Form):
 
 class CalendarDayRemoveForm(forms.Form):
     legal_ref = forms.CharField(label=_("Căn cứ pháp lý của việc xóa"), max_length=255)
+
+
+class AgencySettingsForm(forms.Form):
+    """What a unit leader keeps up to date himself: the spokesperson and the reception cut-off."""
+
+    spokesperson_name = forms.CharField(label=_("Người phát ngôn"), max_length=150, required=False)
+    spokesperson_position = forms.CharField(
+        label=_("Chức vụ người phát ngôn"), max_length=150, required=False
+    )
+    spokesperson_phone = forms.RegexField(
+        label=_("Điện thoại người phát ngôn"),
+        regex=r"^\+?[0-9 .()-]{8,20}$",
+        required=False,
+        error_messages={"invalid": _("Số điện thoại chỉ gồm chữ số, dấu cách, dấu chấm, từ 8 đến 20 ký tự.")},
+    )
+    spokesperson_email = forms.EmailField(label=_("Thư điện tử người phát ngôn"), required=False)
+    address = forms.CharField(label=_("Địa chỉ trụ sở"), max_length=255, required=False)
+    cutoff_enabled = forms.BooleanField(label=_("Áp dụng giờ chốt tiếp nhận"), required=False)
+    cutoff_time = forms.TimeField(
+        label=_("Giờ chốt tiếp nhận"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Hồ sơ tiếp nhận sau giờ này được tính từ ngày làm việc tiếp theo (NĐ 61/2018 Điều 20)."),
+    )
