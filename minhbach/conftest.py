@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from minhbach.accounts.tests.factories import make_official
+from minhbach.accounts.tests.factories import PASSWORD, make_official
 from minhbach.units.models import AdministrativeUnit, Agency
 from minhbach.units.tests.factories import AdministrativeUnitFactory, make_agency
 
@@ -54,5 +54,5 @@ def users(district, django_user_model):
         "leader_a": make_official(district.commune_a, roles=("unit_leader",), is_leader=True).user,
         "secretariat": make_official(district.home_affairs, roles=("secretariat",)).user,
         "auditor": make_official(district.home_affairs, roles=("auditor",)).user,
-        "no_unit": django_user_model.objects.create_user("nobody", password="x-y-z-12345"),
+        "no_unit": django_user_model.objects.create_user("nobody", password=PASSWORD),
     }
