@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "minhbach.core",
     "minhbach.units",
     "minhbach.accounts",
+    "minhbach.procedures",
     "minhbach.portal",
 ]
 
