@@ -185,6 +185,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
 }
 
+# Absolute address of the public site, printed in QR codes and posters (they leave the browser).
+PUBLIC_BASE_URL = (env("MINHBACH_PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
 # Where the public reference data lives (never copied into the repository).
 SHARED_DATA_DIR = Path(env("MINHBACH_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")) or "")
 

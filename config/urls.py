@@ -7,6 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("tai-khoan/", include("minhbach.accounts.urls")),
+    path("thu-tuc/", include("minhbach.procedures.urls")),
+    path("api/v1/public/", include("minhbach.procedures.api.urls")),
+    path("", include("minhbach.procedures.urls_listing")),
     path("", include("minhbach.portal.urls")),
 ]
 

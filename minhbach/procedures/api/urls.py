@@ -1,0 +1,3 @@
+app_name = "procedures-api"
+
+urlpatterns: list = []
