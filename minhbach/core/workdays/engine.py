@@ -290,7 +290,8 @@ def _render_skipped(line: TraceLine) -> str:
 def _render_counted(line: TraceLine) -> str:
     text = gettext("%(day)s: ngày làm việc thứ %(n)s") % {"day": format_day(line.day), "n": line.ordinal}
     if line.reason == MAKEUP_WORKING_DAY:
-        text = f"{text} — {gettext('ngày làm bù')}"
+        makeup = gettext("ngày làm bù")
+        text = f"{text} — {makeup}"
         if line.name:
             text = f"{text}: {line.name}"
         return _with_ref(text, line.legal_ref)
