@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minhbach.units",
     "minhbach.accounts",
     "minhbach.procedures",
+    "minhbach.dossiers",
     "minhbach.portal",
 ]
 

@@ -1,0 +1,359 @@
+"""Every write on a dossier: one service per transition of the table in ``transitions.py``.
+
+Each service locks the dossier row, checks the move against the table (and the optimistic
+``lock_version`` when the screen sent one), applies the clock rules of ``clock.py``, appends a
+``DossierEvent`` and a ledger entry in the same transaction. A refused move raises
+``TransitionError`` with a Vietnamese message and writes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minhbach.core import ledger
+from minhbach.core.selectors import ruleset_in_force
+from minhbach.dossiers import clock, codes
+from minhbach.dossiers.models import Applicant, Dossier, DossierEvent, Extension, Status, SupplementRequest
+from minhbach.dossiers.transitions import AFTER, EXTENSION_STATES, TRANSITIONS
+from minhbach.procedures.models import ProcedureVersion, TimeUnit
+from minhbach.units.models import Agency
+
+
+class TransitionError(ValidationError):
+    """A move the law (or the current state) does not allow."""
+
+
+@dataclasses.dataclass
+class ApplicantData:
+    full_name: str
+    kind: str = Applicant.Kind.CITIZEN
+    citizen_id: str = ""
+    tax_code: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    vneid_verified: bool = False
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    return at or timezone.now()
+
+
+def _settings(day: dt.date) -> tuple[Any, dict[str, Any]]:
+    ruleset = ruleset_in_force("onestop", day)
+    return ruleset, (ruleset.settings if ruleset else {})
+
+
+def _applicant(data: ApplicantData) -> Applicant:
+    applicant = Applicant(**dataclasses.asdict(data))
+    applicant.full_clean()
+    applicant.save()
+    return applicant
+
+
+def _record(
+    dossier: Dossier, action: str, *, actor: Any, at: dt.datetime, from_status: int | None, note: str = "",
+    agency: Agency | None = None, payload: dict[str, Any] | None = None,
+) -> DossierEvent:  # fmt: skip
+    event = DossierEvent.objects.create(
+        dossier=dossier, action=action, from_status=from_status, to_status=dossier.status, at=at,
+        actor=actor if getattr(actor, "pk", None) else None, agency=agency, note=note, payload=payload or {},
+    )  # fmt: skip
+    ledger.record(
+        actor=actor,
+        action=f"dossier.{action}",
+        obj=dossier,
+        unit_code=dossier.receiving_agency.electronic_code,
+        payload={"code": dossier.code, "from": from_status, "to": dossier.status, "stage": dossier.stage,
+                 "at": at, "note": note, **(payload or {})},
+    )  # fmt: skip
+    return event
+
+
+def _locked(dossier: Dossier, lock_version: int | None) -> Dossier:
+    fresh = Dossier.objects.select_for_update().select_related("receiving_agency").get(pk=dossier.pk)
+    if lock_version is not None and fresh.lock_version != lock_version:
+        raise TransitionError(
+            _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và thực hiện lại.")
+        )
+    return fresh
+
+
+def _move(dossier: Dossier, action: str) -> int:
+    transition = TRANSITIONS[action]
+    if (dossier.status, dossier.stage) not in transition.sources:
+        raise TransitionError(
+            _("Không thể thực hiện thao tác này khi hồ sơ đang ở trạng thái “%(status)s”.")
+            % {"status": dossier.get_status_display()}
+        )
+    previous = dossier.status
+    dossier.status, dossier.stage = transition.target
+    dossier.lock_version += 1
+    return previous
+
+
+def _require(text: str, message: str) -> str:
+    if not (text or "").strip():
+        raise TransitionError(message)
+    return text.strip()
+
+
+@transaction.atomic
+def dossier_register(
+    *,
+    actor: Any,
+    procedure_version: ProcedureVersion,
+    channel: int,
+    receiving_agency: Agency,
+    owner: ApplicantData,
+    submitter: ApplicantData | None = None,
+    subject: str = "",
+    submitted_at: dt.datetime | None = None,
+    source: str = Dossier.Source.NATIVE,
+) -> Dossier:
+    """Status 1 (Mới đăng ký): an online submission or a counter registration before the check.
+
+    Online dossiers get their code at once when the rule set says so (D12 ``allocate_on``), so
+    the citizen can follow them; counter dossiers get it on acceptance.
+    """
+    at = _now(submitted_at)
+    if procedure_version.status != ProcedureVersion.Status.IN_FORCE:
+        raise TransitionError(_("Thủ tục này không còn được áp dụng."))
+    if not procedure_version.channels.filter(channel=channel).exists():
+        raise TransitionError(_("Thủ tục này không thực hiện qua kênh đã chọn."))
+    dossier = Dossier(
+        procedure_version=procedure_version, channel=channel, receiving_agency=receiving_agency,
+        owner=_applicant(owner), submitter=_applicant(submitter) if submitter else None, subject=subject,
+        submitted_at=at, source=source, created_by=actor if getattr(actor, "pk", None) else None,
+    )  # fmt: skip
+    _ruleset, settings = _settings(clock.local_date(at))
+    allocate_on = settings.get("dossier", {}).get("code", {}).get("allocate_online_on", "registered")
+    if channel == 2 and allocate_on == "registered":
+        dossier.code = codes.allocate(receiving_agency, clock.local_date(at))
+    dossier.save()
+    _record(dossier, "register", actor=actor, at=at, from_status=None, agency=receiving_agency)
+    return dossier
+
+
+def _pin_time_limit(dossier: Dossier, override: tuple[Decimal, str] | None) -> None:
+    if override is not None:
+        dossier.time_limit_value, dossier.time_limit_unit = Decimal(override[0]), TimeUnit(override[1])
+        return
+    channel = (
+        dossier.procedure_version.channels.filter(channel=dossier.channel)
+        .exclude(time_limit_unit=TimeUnit.UNSPECIFIED)
+        .order_by("pk")
+        .first()
+    )
+    if channel is None:
+        dossier.time_limit_value, dossier.time_limit_unit = None, TimeUnit.UNSPECIFIED
+    else:
+        dossier.time_limit_value, dossier.time_limit_unit = channel.time_limit_value, channel.time_limit_unit
+
+
+@transaction.atomic
+def dossier_accept(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    accepted_at: dt.datetime | None = None,
+    printed_due_at: dt.datetime | None = None,
+    time_limit: tuple[Decimal, str] | None = None,
+    lock_version: int | None = None,
+) -> Dossier:
+    """1 or 5 (before acceptance) → 2: the receipt (Mẫu 01) is issued and the clock starts.
+
+    The appointment is ``due(day_zero(accepted_at), n, u)`` (DOMAIN.md §5.6 rule 1). The officer
+    may print an earlier appointment, never a later one.
+    """
+    dossier = _locked(dossier, lock_version)
+    at = _now(accepted_at)
+    previous = _move(dossier, "accept")
+    ruleset, _settings_data = _settings(clock.local_date(at))
+    dossier.ruleset = ruleset
+    dossier.accepted_at = at
+    if not dossier.code:
+        dossier.code = codes.allocate(dossier.receiving_agency, clock.local_date(at))
+    _pin_time_limit(dossier, time_limit)
+    if dossier.time_limit_unit != TimeUnit.UNSPECIFIED:
+        deadline = clock.start(
+            accepted_at=at, value=dossier.time_limit_value or Decimal(0), unit=dossier.time_limit_unit,
+            agency=dossier.receiving_agency,
+        )  # fmt: skip
+        dossier.day_zero = dossier.clock_day_zero = deadline.day_zero
+        dossier.clock_started_at = at
+        dossier.remaining_value = dossier.time_limit_value
+        dossier.original_due_at = dossier.effective_due_at = deadline.due_at
+        printed = deadline.office_close_at or deadline.due_at
+        if printed_due_at is not None:
+            if printed_due_at > deadline.due_at:
+                raise TransitionError(
+                    _("Ngày hẹn trả in trên phiếu không được muộn hơn hạn giải quyết theo quy định.")
+                )
+            printed = printed_due_at
+        dossier.printed_due_at = printed
+        dossier.deadline_trace = deadline.as_dict()
+    dossier.save()
+    limit = [dossier.time_limit_value, dossier.time_limit_unit]
+    _record(dossier, "accept", actor=actor, at=at, from_status=previous, agency=dossier.receiving_agency,
+            payload={"due_at": dossier.effective_due_at, "time_limit": limit})  # fmt: skip
+    return dossier
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *, actor: Any, dossier: Dossier, items: list[dict[str, str]], reason: str, at: dt.datetime | None = None,
+    lock_version: int | None = None,
+) -> SupplementRequest:  # fmt: skip
+    """Mẫu 02 with the full list of missing items and the reason (NĐ 63/2010 Điều 18 khoản 5).
+
+    Before acceptance the clock has not started; after acceptance it pauses (rule 2) and the
+    dossier counts one more request after acceptance (two or more make it late, rule 3).
+    """
+    reason = _require(reason, _("Phải ghi lý do yêu cầu bổ sung."))
+    items = [i for i in items if (i.get("name") or "").strip()]
+    if not items:
+        raise TransitionError(_("Phải liệt kê đầy đủ các giấy tờ cần bổ sung."))
+    dossier = _locked(dossier, lock_version)
+    at = _now(at)
+    action = (
+        "request_supplement_before" if dossier.status == Status.REGISTERED else "request_supplement_after"
+    )
+    previous = _move(dossier, action)
+    if dossier.stage == AFTER:
+        dossier.remaining_value = clock.remaining_at_pause(dossier, at, dossier.receiving_agency)
+        dossier.paused_at = at
+        dossier.supplements_after += 1
+    else:
+        dossier.supplements_before += 1
+    dossier.save()
+    request = SupplementRequest.objects.create(
+        dossier=dossier, stage=dossier.stage, requested_at=at, items=items, reason=reason
+    )
+    _record(dossier, action, actor=actor, at=at, from_status=previous, note=reason,
+            payload={"items": items, "remaining": dossier.remaining_value})  # fmt: skip
+    return request
+
+
+def _resume(dossier: Dossier, at: dt.datetime) -> None:
+    if dossier.effective_due_at is None:
+        dossier.paused_at = None
+        return
+    if clock.TimeUnit(dossier.time_limit_unit) in clock.CALENDAR_UNITS:
+        dossier.effective_due_at = clock.shifted_due(dossier, at, dossier.receiving_agency)
+    else:
+        deadline = clock.resume(dossier, at, dossier.receiving_agency)
+        if deadline is not None:
+            dossier.effective_due_at = deadline.due_at
+            dossier.clock_day_zero = deadline.day_zero
+            dossier.clock_started_at = at
+            dossier.deadline_trace = {**dossier.deadline_trace, "after_pause": deadline.as_dict()}
+    dossier.paused_at = None
+
+
+@transaction.atomic
+def dossier_complete_supplement(
+    *, actor: Any, dossier: Dossier, at: dt.datetime | None = None, lock_version: int | None = None
+) -> Dossier:
+    """5 (after acceptance) → 4: the supplement is complete and the rest of the time runs again."""
+    dossier = _locked(dossier, lock_version)
+    at = _now(at)
+    previous = _move(dossier, "complete_supplement")
+    _resume(dossier, at)
+    dossier.save()
+    SupplementRequest.objects.filter(dossier=dossier, completed_at__isnull=True).update(completed_at=at)
+    _record(dossier, "complete_supplement", actor=actor, at=at, from_status=previous,
+            payload={"due_at": dossier.effective_due_at})  # fmt: skip
+    return dossier
+
+
+def _simple(action: str, *, reason_required: str | None = None, ends: bool = False):
+    @transaction.atomic
+    def service(
+        *, actor: Any, dossier: Dossier, at: dt.datetime | None = None, reason: str = "",
+        lock_version: int | None = None, agency: Agency | None = None,
+    ) -> Dossier:  # fmt: skip
+        if reason_required:
+            _require(reason, reason_required)
+        locked = _locked(dossier, lock_version)
+        moment = _now(at)
+        previous = _move(locked, action)
+        if action == "transfer" and agency is not None:
+            locked.handling_agency = agency
+        if action == "notify_obligation":
+            locked.paused_at = moment
+        if action == "confirm_payment":
+            _resume(locked, moment)
+        if action == "finish":
+            locked.finished_at = moment
+        if action == "return_result":
+            locked.returned_at = moment
+        if ends:
+            locked.ended_at = moment
+            locked.paused_at = None
+        locked.punctuality = (
+            clock.judge(locked)
+            if locked.status in (Status.FINISHED, Status.RETURNED, Status.STOPPED)
+            else locked.punctuality
+        )
+        locked.save()
+        _record(locked, action, actor=actor, at=moment, from_status=previous, note=reason.strip(),
+                agency=agency)  # fmt: skip
+        return locked
+
+    service.__name__ = f"dossier_{action}"
+    service.__doc__ = f"Transition ``{action}`` of the table (DOMAIN.md §5.3)."
+    return service
+
+
+dossier_refuse = _simple("refuse", reason_required=_("Phải ghi rõ lý do từ chối tiếp nhận."), ends=True)
+dossier_transfer = _simple("transfer")
+dossier_hand_over = _simple("hand_over")
+dossier_notify_obligation = _simple("notify_obligation")
+dossier_confirm_payment = _simple("confirm_payment")
+dossier_stop = _simple("stop", reason_required=_("Phải ghi rõ lý do dừng xử lý."), ends=True)
+dossier_finish = _simple("finish", ends=True)
+dossier_return = _simple("return_result")
+dossier_withdraw = _simple("withdraw", reason_required=_("Phải ghi lý do rút hồ sơ."), ends=True)
+
+
+@transaction.atomic
+def dossier_issue_extension(
+    *, actor: Any, dossier: Dossier, reason: str, new_due_at: dt.datetime, at: dt.datetime | None = None,
+    lock_version: int | None = None,
+) -> Extension:  # fmt: skip
+    """Mẫu 04, the single apology with a new date (NĐ 61/2018/NĐ-CP Điều 21 khoản 5; D4).
+
+    The new date is reported beside the dossier but never changes its punctuality. An apology
+    issued less than one working day before the due date is flagged ``apology_late``.
+    """
+    reason = _require(reason, _("Phải ghi lý do xin lỗi và hẹn lại."))
+    dossier = _locked(dossier, lock_version)
+    at = _now(at)
+    if (dossier.status, dossier.stage) not in EXTENSION_STATES:
+        raise TransitionError(_("Chỉ hồ sơ đang giải quyết mới được hẹn lại ngày trả kết quả."))
+    if Extension.objects.filter(dossier=dossier).exists():
+        raise TransitionError(_("Hồ sơ đã được hẹn lại một lần; pháp luật chỉ cho phép hẹn lại một lần."))
+    if dossier.effective_due_at is None or new_due_at <= dossier.effective_due_at:
+        raise TransitionError(_("Ngày hẹn trả mới phải sau hạn giải quyết hiện tại."))
+    due_date = clock.due_date_of(dossier.effective_due_at)
+    cal = clock.load_calendar(min(clock.local_date(at), due_date), max(clock.local_date(at), due_date),
+                              agency=dossier.receiving_agency)  # fmt: skip
+    late = clock.engine.count_working_days(clock.local_date(at), due_date, cal) < 1
+    extension = Extension.objects.create(
+        dossier=dossier, issued_at=at, reason=reason, new_due_at=new_due_at, apology_late=late
+    )
+    dossier.extended_due_at = new_due_at
+    dossier.lock_version += 1
+    dossier.save(update_fields=["extended_due_at", "lock_version"])
+    _record(dossier, "extension_issued", actor=actor, at=at, from_status=dossier.status, note=reason,
+            payload={"new_due_at": new_due_at, "apology_late": late})  # fmt: skip
+    return extension
