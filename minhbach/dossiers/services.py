@@ -357,3 +357,62 @@ def dossier_issue_extension(
     _record(dossier, "extension_issued", actor=actor, at=at, from_status=dossier.status, note=reason,
             payload={"new_due_at": new_due_at, "apology_late": late})  # fmt: skip
     return extension
+
+
+OPEN_STATES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION)
+
+
+def _recomputed_due(dossier: Dossier) -> dt.datetime | None:
+    unit = TimeUnit(dossier.time_limit_unit)
+    if unit in clock.CALENDAR_UNITS or unit == TimeUnit.SAME_DAY:
+        started, value = dossier.accepted_at, dossier.time_limit_value
+    elif dossier.clock_started_at and dossier.clock_started_at != dossier.accepted_at:
+        started, value = dossier.clock_started_at, dossier.remaining_value
+    else:
+        started, value = dossier.accepted_at, dossier.time_limit_value
+    if started is None or value is None:
+        return None
+    return clock.compute_due(started, value, unit, agency=dossier.receiving_agency).due_at
+
+
+@transaction.atomic
+def dossiers_recompute_for_calendar(*, dates: list[dt.date], actor: Any = None) -> int:
+    """Recompute the due dates of open dossiers whose window covers a changed calendar date.
+
+    DOMAIN.md §3.7 and §12 question 6: the printed appointment stays as issued; the dossier is
+    judged against the later of the printed date and the recomputed due date, and both the old
+    and the new dates go into the dossier's history. Returns the number of dossiers changed.
+    """
+    if not dates:
+        return 0
+    first, last = min(dates), max(dates)
+    candidates = (
+        Dossier.objects.select_for_update()
+        .select_related("receiving_agency")
+        .filter(status__in=OPEN_STATES, day_zero__lte=last, effective_due_at__isnull=False)
+        .exclude(time_limit_unit=TimeUnit.UNSPECIFIED)
+    )
+    changed = 0
+    for dossier in candidates:
+        if clock.due_date_of(dossier.effective_due_at) < first:
+            continue
+        new_due = _recomputed_due(dossier)
+        if new_due is None:
+            continue
+        printed_floor = (
+            clock.engine.end_of_day(clock.local_date(dossier.printed_due_at))
+            if dossier.printed_due_at
+            else None
+        )
+        judged = max(new_due, printed_floor) if printed_floor else new_due
+        if judged == dossier.effective_due_at:
+            continue
+        old = dossier.effective_due_at
+        dossier.effective_due_at = judged
+        dossier.lock_version += 1
+        dossier.save(update_fields=["effective_due_at", "lock_version"])
+        _record(dossier, "deadline_recomputed", actor=actor, at=timezone.now(), from_status=dossier.status,
+                payload={"old_due_at": old, "recomputed_due_at": new_due, "judged_due_at": judged,
+                         "dates": [d.isoformat() for d in dates]})  # fmt: skip
+        changed += 1
+    return changed

@@ -180,3 +180,39 @@ def test_calendar_day_limits_move_by_the_days_paused(register):
 def test_hour_limits_count_office_hours(register):
     dossier = _in_progress(register, accepted="2024-03-08 16:00", days=8, unit=TimeUnit.HOUR)
     assert dossier.effective_due_at == at("2024-03-11 16:00")  # 1 h Friday, 4 h Monday morning, 3 h afternoon
+
+
+def test_calendar_correction_recomputes_open_dossiers_but_keeps_the_printed_date(
+    register, django_capture_on_commit_callbacks
+):
+    from minhbach.core.workdays.services import calendar_day_set
+    from minhbach.dossiers.models import DossierEvent
+
+    dossier = _in_progress(register)  # due Mon 11/03/2024, printed 17:00 11/03
+    finished = _in_progress(register, accepted="2024-03-04 10:00", days=1)
+    services.dossier_finish(actor=None, dossier=finished, at=at("2024-03-05 09:00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_day_set(
+            actor=None, date=dt.date(2024, 3, 6), kind="public_holiday", name="Nghỉ đột xuất",
+            legal_ref="Công văn thử nghiệm",
+        )  # fmt: skip
+    dossier.refresh_from_db()
+    assert due_date_of(dossier.effective_due_at) == dt.date(2024, 3, 12)
+    assert local_date(dossier.printed_due_at) == dt.date(2024, 3, 11)
+    event = DossierEvent.objects.get(dossier=dossier, action="deadline_recomputed")
+    assert event.payload["old_due_at"].startswith("2024-03-11")
+    assert not DossierEvent.objects.filter(dossier=finished, action="deadline_recomputed").exists()
+
+
+def test_a_removed_holiday_does_not_shorten_the_printed_appointment(
+    register, django_capture_on_commit_callbacks
+):
+    from minhbach.core.models import CalendarDay
+    from minhbach.core.workdays.services import calendar_day_remove
+
+    dossier = _in_progress(register, accepted="2024-04-26 09:00", days=5)  # due 07/05 over the 30/4 holidays
+    row = CalendarDay.objects.get(date=dt.date(2024, 4, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_day_remove(actor=None, calendar_day=row, legal_ref="Thử nghiệm")
+    dossier.refresh_from_db()
+    assert due_date_of(dossier.effective_due_at) == dt.date(2024, 5, 7)  # the later of printed and recomputed
