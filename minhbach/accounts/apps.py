@@ -12,4 +12,6 @@ class AccountsConfig(AppConfig):
 
         from minhbach.accounts.roles import sync_roles_after_migrate
 
-        post_migrate.connect(sync_roles_after_migrate, sender=self)
+        # Not limited to this app's signal: permissions of apps migrated after ``accounts`` only
+        # exist once their own post_migrate has run, and the role table names them too.
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="minhbach-sync-roles")

@@ -29,19 +29,29 @@ _VIEW_BASE = (
     "core.view_calendarday",
 )
 
+_LISTING_VIEW = ("procedures.view_procedurelisting",)
+_LISTING_EDIT = ("procedures.view_procedurelisting", "procedures.change_procedurelisting")
+
 ROLES: tuple[Role, ...] = (
-    Role("desk_officer", _("Cán bộ Bộ phận Một cửa"), _VIEW_BASE),
+    Role("desk_officer", _("Cán bộ Bộ phận Một cửa"), (*_VIEW_BASE, *_LISTING_EDIT)),
     Role("specialist", _("Chuyên viên xử lý hồ sơ"), _VIEW_BASE),
     Role(
         "unit_leader",
         _("Lãnh đạo đơn vị"),
-        (*_VIEW_BASE, "accounts.view_official", "units.change_agency", "core.view_ledgerentry"),
+        (
+            *_VIEW_BASE,
+            *_LISTING_EDIT,
+            "accounts.view_official",
+            "units.change_agency",
+            "core.view_ledgerentry",
+        ),
     ),
     Role(
         "secretariat",
         _("Thường trực thi đua (Phòng Nội vụ)"),
         (
             *_VIEW_BASE,
+            *_LISTING_VIEW,
             "accounts.view_official",
             "core.view_ledgerentry",
             "core.add_calendarday",
@@ -53,13 +63,13 @@ ROLES: tuple[Role, ...] = (
     Role(
         "council_member",
         _("Thành viên Hội đồng Thi đua – Khen thưởng"),
-        (*_VIEW_BASE,),
+        (*_VIEW_BASE, *_LISTING_VIEW),
         jurisdiction_wide=True,
     ),
     Role(
         "auditor",
         _("Kiểm tra, giám sát (chỉ xem)"),
-        (*_VIEW_BASE, "accounts.view_official", "core.view_ledgerentry", "core.view_ruleset"),
+        (*_VIEW_BASE, *_LISTING_VIEW, "accounts.view_official", "core.view_ledgerentry", "core.view_ruleset"),
         jurisdiction_wide=True,
     ),
     Role(
@@ -67,6 +77,7 @@ ROLES: tuple[Role, ...] = (
         _("Quản trị hệ thống"),
         (
             *_VIEW_BASE,
+            *_LISTING_EDIT,
             "accounts.view_official",
             "accounts.add_official",
             "accounts.change_official",

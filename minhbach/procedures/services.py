@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from minhbach.core import ledger
@@ -186,13 +187,20 @@ def _write_children(version: ProcedureVersion, data: ProcedureData) -> None:
 
 
 def _refresh_current(procedure: Procedure) -> None:
-    """Point the procedure at its newest version in force and mark the older ones amended."""
+    """Point the procedure at its newest version already in force and mark the older ones amended.
+
+    A version announced for a future date waits: the public page keeps showing the text that
+    applies today until the new decision takes effect (NĐ 63/2010/NĐ-CP Điều 15).
+    """
     versions = list(procedure.versions.exclude(status=ProcedureVersion.Status.ABOLISHED).order_by("pk"))
     if not versions:
         return
-    current = max(versions, key=lambda v: (v.valid_from or dt.date.min, v.pk))
+    today = timezone.localdate()
+    started = [v for v in versions if v.valid_from is None or v.valid_from <= today] or versions
+    current = max(started, key=lambda v: (v.valid_from or dt.date.min, v.pk))
     for v in versions:
-        if v.pk != current.pk and v.status == ProcedureVersion.Status.IN_FORCE:
+        superseded = (v.valid_from or dt.date.min, v.pk) < (current.valid_from or dt.date.min, current.pk)
+        if superseded and v.status == ProcedureVersion.Status.IN_FORCE:
             v.status = ProcedureVersion.Status.AMENDED
             if current.valid_from and (v.valid_to is None or v.valid_to >= current.valid_from):
                 v.valid_to = current.valid_from - dt.timedelta(days=1)

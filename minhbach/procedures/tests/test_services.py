@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from minhbach.core.models import LedgerEntry
 from minhbach.procedures import services
@@ -50,3 +51,14 @@ def test_search_text_is_folded():
 def test_review_notes_flag_the_version():
     version = make_procedure(review_notes=["Thời hạn kênh trực tuyến không đọc được"])
     assert version.needs_review
+
+
+def test_a_future_decision_waits_for_its_date():
+    today = timezone.localdate()
+    current = make_procedure(decision="1/QĐ-A", valid_from=today - dt.timedelta(days=30))
+    future = make_procedure(decision="2/QĐ-A", valid_from=today + dt.timedelta(days=30), name="Tên mới")
+    procedure = Procedure.objects.get(code="1.001193")
+    current.refresh_from_db()
+    future.refresh_from_db()
+    assert procedure.current_version == current and procedure.name != "Tên mới"
+    assert current.status == ProcedureVersion.Status.IN_FORCE

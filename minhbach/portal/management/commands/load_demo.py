@@ -9,6 +9,7 @@ from django.db import transaction
 
 from minhbach.accounts.roles import ROLE_BY_CODE, sync_roles
 from minhbach.portal.demo.people import DEMO_PASSWORD, load_people
+from minhbach.portal.demo.procedures import load_procedures
 from minhbach.portal.demo.units import load_units
 
 
@@ -21,7 +22,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             units = load_units()
             logins = load_people(units)
+            catalogue = load_procedures(units)
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu Bắc Trà My."))
+        self.stdout.write(
+            f"Thủ tục hành chính: {catalogue.procedures} thủ tục, {catalogue.assignments} lượt giao "
+            f"cho đơn vị, {catalogue.listings} lượt niêm yết ({catalogue.gaps} chỗ cố ý chưa niêm yết)."
+        )
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for login in logins:
             role = ROLE_BY_CODE[login.role].label
