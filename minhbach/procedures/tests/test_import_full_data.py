@@ -120,3 +120,27 @@ def test_full_import_completes_and_a_second_run_changes_nothing(records):
     assert first.imported == len(records) == ProcedureVersion.objects.count(), summary
     assert (second.created, second.updated, second.unchanged) == (0, 0, len(records)), summary
     assert LedgerEntry.objects.count() == entries
+    _api_serves_imported_records(records)
+
+
+def _api_serves_imported_records(records) -> None:
+    """The public API returns the imported records with their parsed time limits (acceptance)."""
+    from django.db.models import F
+    from django.test import Client
+
+    from minhbach.procedures.models import Procedure, ProcedureChannel
+
+    client = Client()
+    listing = client.get("/api/v1/public/procedures/", {"limit": 5})
+    assert listing.status_code == 200 and listing.json()["count"] == Procedure.objects.count()
+    parsed = (
+        ProcedureChannel.objects.exclude(time_limit_unit="unspecified")
+        .filter(version__procedure__current_version=F("version"))
+        .select_related("version__procedure")
+        .order_by("version__procedure__code")[::97][:20]
+    )
+    for channel in parsed:
+        code = channel.version.procedure.code
+        body = client.get(f"/api/v1/public/procedures/{code}/").json()
+        served = [c for c in body["channels"] if c["time_limit_unit"] == channel.time_limit_unit]
+        assert served, (code, body["channels"])
