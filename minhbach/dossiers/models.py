@@ -251,3 +251,132 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} → {self.new_due_at:%d/%m/%Y}"
+
+
+class DossierDocument(models.Model):
+    """A submitted component (thành phần hồ sơ đã nộp), with the digitisation flags of §5.9."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    procedure_document = models.ForeignKey(
+        "procedures.ProcedureDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.TextField(_("tên giấy tờ"))
+    originals = models.PositiveSmallIntegerField(_("số bản chính"), default=0)
+    copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
+    digitised = models.BooleanField(_("đã số hóa"), default=False)
+    reused = models.BooleanField(_("lấy từ kho dữ liệu"), default=False)
+    file = models.FileField(_("tệp đính kèm"), upload_to="dossiers/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ đã nộp")
+        verbose_name_plural = _("thành phần hồ sơ đã nộp")
+        ordering = ["dossier", "pk"]
+
+    def __str__(self) -> str:
+        return self.name[:80]
+
+
+class OnlinePayment(models.IntegerChoices):
+    """DuocThanhToanTrucTuyen [V-3P]."""
+
+    NO = 0, _("Không thanh toán trực tuyến")
+    NATIONAL_PORTAL = 1, _("Cổng Dịch vụ công quốc gia")
+    LOCAL_GATEWAY = 2, _("Cổng thanh toán của bộ, tỉnh")
+
+
+class DossierFee(models.Model):
+    """A fee charged on a dossier (DanhSachLePhi) and how it was paid."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="fees")
+    name = models.CharField(_("loại phí, lệ phí"), max_length=255)
+    amount_vnd = models.BigIntegerField(_("số tiền (đồng)"))
+    paid_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
+    online_channel = models.PositiveSmallIntegerField(
+        _("thanh toán trực tuyến"), choices=OnlinePayment.choices, default=OnlinePayment.NO
+    )
+
+    class Meta:
+        verbose_name = _("phí, lệ phí của hồ sơ")
+        verbose_name_plural = _("phí, lệ phí của hồ sơ")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_vnd__gte=0), name="dossierfee_amount_non_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount_vnd}"
+
+
+class DossierStep(models.Model):
+    """One hand-over on the control slip (Mẫu 05), with its own deadline and punctuality (§5.6 rule 8)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(
+        "accounts.Official", on_delete=models.PROTECT, null=True, blank=True, related_name="dossier_steps"
+    )
+    received_at = models.DateTimeField(_("nhận lúc"))
+    handed_over_at = models.DateTimeField(_("giao lúc"), null=True, blank=True)
+    step_due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    punctuality = models.CharField(max_length=12, choices=Punctuality.choices, blank=True, default="")
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("bước xử lý")
+        ordering = ["dossier", "received_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} @ {self.agency}"
+
+
+class DossierResult(models.Model):
+    """Kết quả giải quyết, with its electronic copy when there is one (MaKetQua, DuongDanTepTinKetQua)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="result")
+    name = models.CharField(_("tên kết quả"), max_length=500, blank=True)
+    code = models.CharField(_("mã kết quả"), max_length=64, blank=True)
+    file_url = models.CharField(_("đường dẫn tệp kết quả"), max_length=500, blank=True)
+    issued_at = models.DateTimeField(_("ngày ký"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả giải quyết")
+        verbose_name_plural = _("kết quả giải quyết")
+
+    def __str__(self) -> str:
+        return self.code or self.name
+
+    @property
+    def electronic(self) -> bool:
+        return bool(self.file_url)
+
+
+class Slip(models.Model):
+    """A rendered form with the data snapshot it was printed from (DOMAIN.md §5.4).
+
+    Code refers to forms by role; the rule set maps roles to the numbers of the 2018 set
+    (TT 01/2018/TT-VPCP) or the 2025 set (TT 03/2025/TT-VPCP) in force on the issue date.
+    """
+
+    class Role(models.TextChoices):
+        RECEIPT = "receipt", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+        SUPPLEMENT_REQUEST = "supplement_request", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
+        REFUSAL = "refusal", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+        APOLOGY_EXTENSION = "apology_extension", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả")
+        STOP_NOTICE = "stop_notice", _("Thông báo dừng giải quyết hồ sơ")
+        CONTROL_SLIP = "control_slip", _("Phiếu kiểm soát quá trình giải quyết hồ sơ")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="slips")
+    role = models.CharField(max_length=24, choices=Role.choices)
+    form_set = models.CharField(max_length=8, default="2018")
+    form_number = models.CharField(max_length=8)
+    number = models.CharField(_("số phiếu"), max_length=64, blank=True)
+    issued_at = models.DateTimeField()
+    snapshot = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("phiếu, mẫu đã in")
+        verbose_name_plural = _("phiếu, mẫu đã in")
+        ordering = ["dossier", "issued_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} Mẫu {self.form_number}"

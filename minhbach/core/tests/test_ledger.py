@@ -193,3 +193,20 @@ def test_detects_row_appended_with_a_wrong_link():
 def test_record_requires_an_object():
     with pytest.raises(ValueError):
         ledger.record(actor=None, action="x")
+
+
+def test_record_many_continues_the_chain_exactly():
+    (first,) = _append(1)
+    events = [ledger.Pending("bulk.event", "test.thing", i, {"i": i, "vi": "Trà My"}) for i in range(2500)]
+    assert ledger.record_many(events) == 2500
+    after = ledger.record(actor=None, action="test.after", object_type="test.thing", object_id="z")
+    assert after.seq == 2502
+    result = ledger.verify()
+    assert result.ok and result.checked == 2502 and result.head_hash == after.hash
+    second = LedgerEntry.objects.get(seq=2)
+    assert second.prev_hash == first.hash
+
+
+def test_record_many_with_nothing_writes_nothing():
+    assert ledger.record_many([]) == 0
+    assert not LedgerEntry.objects.exists()
