@@ -21,7 +21,16 @@ from django.utils.translation import gettext as _
 from minhbach.core import ledger
 from minhbach.core.selectors import ruleset_in_force
 from minhbach.dossiers import clock, codes
-from minhbach.dossiers.models import Applicant, Dossier, DossierEvent, Extension, Status, SupplementRequest
+from minhbach.dossiers.models import (
+    Applicant,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierFee,
+    Extension,
+    Status,
+    SupplementRequest,
+)
 from minhbach.dossiers.transitions import AFTER, EXTENSION_STATES, TRANSITIONS
 from minhbach.procedures.models import ProcedureVersion, TimeUnit
 from minhbach.units.models import Agency
@@ -29,6 +38,25 @@ from minhbach.units.models import Agency
 
 class TransitionError(ValidationError):
     """A move the law (or the current state) does not allow."""
+
+
+@dataclasses.dataclass
+class SubmittedDocument:
+    name: str
+    originals: int = 0
+    copies: int = 0
+    procedure_document_id: int | None = None
+    digitised: bool = False
+    reused: bool = False
+    file: Any = None  # an uploaded file, already validated by the form
+
+
+@dataclasses.dataclass
+class FeeCharge:
+    name: str
+    amount_vnd: int
+    paid_at: dt.datetime | None = None
+    online_channel: int = 0
 
 
 @dataclasses.dataclass
@@ -118,6 +146,8 @@ def dossier_register(
     subject: str = "",
     submitted_at: dt.datetime | None = None,
     source: str = Dossier.Source.NATIVE,
+    documents: list[SubmittedDocument] | None = None,
+    fees: list[FeeCharge] | None = None,
 ) -> Dossier:
     """Status 1 (Mới đăng ký): an online submission or a counter registration before the check.
 
@@ -139,7 +169,40 @@ def dossier_register(
     if channel == 2 and allocate_on == "registered":
         dossier.code = codes.allocate(receiving_agency, clock.local_date(at))
     dossier.save()
-    _record(dossier, "register", actor=actor, at=at, from_status=None, agency=receiving_agency)
+    for doc in documents or []:
+        if not doc.name.strip():
+            raise TransitionError(_("Tên giấy tờ không được để trống."))
+        record = DossierDocument(
+            dossier=dossier,
+            procedure_document_id=doc.procedure_document_id,
+            name=doc.name.strip(),
+            originals=doc.originals,
+            copies=doc.copies,
+            digitised=doc.digitised or bool(doc.file),
+            reused=doc.reused,
+        )
+        if doc.file:
+            record.file.save(doc.file.name, doc.file, save=False)
+        record.save()
+    for fee in fees or []:
+        if fee.amount_vnd < 0:
+            raise TransitionError(_("Số tiền phí, lệ phí không được âm."))
+        DossierFee.objects.create(
+            dossier=dossier,
+            name=fee.name,
+            amount_vnd=fee.amount_vnd,
+            paid_at=fee.paid_at,
+            online_channel=fee.online_channel,
+        )
+    _record(
+        dossier,
+        "register",
+        actor=actor,
+        at=at,
+        from_status=None,
+        agency=receiving_agency,
+        payload={"documents": len(documents or []), "fees": [f.amount_vnd for f in fees or []]},
+    )
     return dossier
 
 

@@ -6,100 +6,233 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('dossiers', '0001_dossiers'),
-        ('procedures', '0001_catalogue'),
-        ('units', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("dossiers", "0001_dossiers"),
+        ("procedures", "0001_catalogue"),
+        ("units", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DossierDocument',
+            name="DossierDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.TextField(verbose_name='tên giấy tờ')),
-                ('originals', models.PositiveSmallIntegerField(default=0, verbose_name='số bản chính')),
-                ('copies', models.PositiveSmallIntegerField(default=0, verbose_name='số bản sao')),
-                ('digitised', models.BooleanField(default=False, verbose_name='đã số hóa')),
-                ('reused', models.BooleanField(default=False, verbose_name='lấy từ kho dữ liệu')),
-                ('file', models.FileField(blank=True, upload_to='dossiers/%Y/%m/', verbose_name='tệp đính kèm')),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='dossiers.dossier')),
-                ('procedure_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='procedures.proceduredocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.TextField(verbose_name="tên giấy tờ")),
+                ("originals", models.PositiveSmallIntegerField(default=0, verbose_name="số bản chính")),
+                ("copies", models.PositiveSmallIntegerField(default=0, verbose_name="số bản sao")),
+                ("digitised", models.BooleanField(default=False, verbose_name="đã số hóa")),
+                ("reused", models.BooleanField(default=False, verbose_name="lấy từ kho dữ liệu")),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to="dossiers/%Y/%m/", verbose_name="tệp đính kèm"),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="dossiers.dossier",
+                    ),
+                ),
+                (
+                    "procedure_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="procedures.proceduredocument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thành phần hồ sơ đã nộp',
-                'verbose_name_plural': 'thành phần hồ sơ đã nộp',
-                'ordering': ['dossier', 'pk'],
+                "verbose_name": "thành phần hồ sơ đã nộp",
+                "verbose_name_plural": "thành phần hồ sơ đã nộp",
+                "ordering": ["dossier", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DossierResult',
+            name="DossierResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=500, verbose_name='tên kết quả')),
-                ('code', models.CharField(blank=True, max_length=64, verbose_name='mã kết quả')),
-                ('file_url', models.CharField(blank=True, max_length=500, verbose_name='đường dẫn tệp kết quả')),
-                ('issued_at', models.DateTimeField(blank=True, null=True, verbose_name='ngày ký')),
-                ('dossier', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='result', to='dossiers.dossier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=500, verbose_name="tên kết quả")),
+                ("code", models.CharField(blank=True, max_length=64, verbose_name="mã kết quả")),
+                (
+                    "file_url",
+                    models.CharField(blank=True, max_length=500, verbose_name="đường dẫn tệp kết quả"),
+                ),
+                ("issued_at", models.DateTimeField(blank=True, null=True, verbose_name="ngày ký")),
+                (
+                    "dossier",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="result",
+                        to="dossiers.dossier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kết quả giải quyết',
-                'verbose_name_plural': 'kết quả giải quyết',
+                "verbose_name": "kết quả giải quyết",
+                "verbose_name_plural": "kết quả giải quyết",
             },
         ),
         migrations.CreateModel(
-            name='DossierStep',
+            name="DossierStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(verbose_name='nhận lúc')),
-                ('handed_over_at', models.DateTimeField(blank=True, null=True, verbose_name='giao lúc')),
-                ('step_due_at', models.DateTimeField(blank=True, null=True, verbose_name='hạn của bước')),
-                ('punctuality', models.CharField(blank=True, choices=[('early', 'Trước hạn'), ('on_time', 'Đúng hạn'), ('late', 'Quá hạn'), ('within_time', 'Trong hạn'), ('overdue', 'Quá hạn (chưa xong)')], default='', max_length=12)),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.agency')),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='dossiers.dossier')),
-                ('officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dossier_steps', to='accounts.official')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="nhận lúc")),
+                ("handed_over_at", models.DateTimeField(blank=True, null=True, verbose_name="giao lúc")),
+                ("step_due_at", models.DateTimeField(blank=True, null=True, verbose_name="hạn của bước")),
+                (
+                    "punctuality",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("early", "Trước hạn"),
+                            ("on_time", "Đúng hạn"),
+                            ("late", "Quá hạn"),
+                            ("within_time", "Trong hạn"),
+                            ("overdue", "Quá hạn (chưa xong)"),
+                        ],
+                        default="",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="units.agency"
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="dossiers.dossier",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dossier_steps",
+                        to="accounts.official",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bước xử lý',
-                'verbose_name_plural': 'bước xử lý',
-                'ordering': ['dossier', 'received_at', 'pk'],
+                "verbose_name": "bước xử lý",
+                "verbose_name_plural": "bước xử lý",
+                "ordering": ["dossier", "received_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Slip',
+            name="Slip",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('receipt', 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả'), ('supplement_request', 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ'), ('refusal', 'Phiếu từ chối tiếp nhận giải quyết hồ sơ'), ('apology_extension', 'Phiếu xin lỗi và hẹn lại ngày trả kết quả'), ('stop_notice', 'Thông báo dừng giải quyết hồ sơ'), ('control_slip', 'Phiếu kiểm soát quá trình giải quyết hồ sơ')], max_length=24)),
-                ('form_set', models.CharField(default='2018', max_length=8)),
-                ('form_number', models.CharField(max_length=8)),
-                ('number', models.CharField(blank=True, max_length=64, verbose_name='số phiếu')),
-                ('issued_at', models.DateTimeField()),
-                ('snapshot', models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='slips', to='dossiers.dossier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("receipt", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+                            ("supplement_request", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+                            ("refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+                            ("apology_extension", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+                            ("stop_notice", "Thông báo dừng giải quyết hồ sơ"),
+                            ("control_slip", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("form_set", models.CharField(default="2018", max_length=8)),
+                ("form_number", models.CharField(max_length=8)),
+                ("number", models.CharField(blank=True, max_length=64, verbose_name="số phiếu")),
+                ("issued_at", models.DateTimeField()),
+                (
+                    "snapshot",
+                    models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="slips",
+                        to="dossiers.dossier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phiếu, mẫu đã in',
-                'verbose_name_plural': 'phiếu, mẫu đã in',
-                'ordering': ['dossier', 'issued_at', 'pk'],
+                "verbose_name": "phiếu, mẫu đã in",
+                "verbose_name_plural": "phiếu, mẫu đã in",
+                "ordering": ["dossier", "issued_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DossierFee',
+            name="DossierFee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='loại phí, lệ phí')),
-                ('amount_vnd', models.BigIntegerField(verbose_name='số tiền (đồng)')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm nộp')),
-                ('online_channel', models.PositiveSmallIntegerField(choices=[(0, 'Không thanh toán trực tuyến'), (1, 'Cổng Dịch vụ công quốc gia'), (2, 'Cổng thanh toán của bộ, tỉnh')], default=0, verbose_name='thanh toán trực tuyến')),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fees', to='dossiers.dossier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="loại phí, lệ phí")),
+                ("amount_vnd", models.BigIntegerField(verbose_name="số tiền (đồng)")),
+                ("paid_at", models.DateTimeField(blank=True, null=True, verbose_name="thời điểm nộp")),
+                (
+                    "online_channel",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Không thanh toán trực tuyến"),
+                            (1, "Cổng Dịch vụ công quốc gia"),
+                            (2, "Cổng thanh toán của bộ, tỉnh"),
+                        ],
+                        default=0,
+                        verbose_name="thanh toán trực tuyến",
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fees",
+                        to="dossiers.dossier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phí, lệ phí của hồ sơ',
-                'verbose_name_plural': 'phí, lệ phí của hồ sơ',
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_vnd__gte', 0)), name='dossierfee_amount_non_negative')],
+                "verbose_name": "phí, lệ phí của hồ sơ",
+                "verbose_name_plural": "phí, lệ phí của hồ sơ",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_vnd__gte", 0)), name="dossierfee_amount_non_negative"
+                    )
+                ],
             },
         ),
     ]

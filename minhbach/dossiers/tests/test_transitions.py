@@ -98,3 +98,32 @@ def test_printed_date_may_be_earlier_never_later(register):
     )
     assert dossier.printed_due_at == at("2024-03-06 17:00")
     assert dossier.original_due_at.date() == dt.date(2024, 3, 8)  # 00:00 after Thu 07/03, stored UTC
+
+
+def test_registration_keeps_documents_and_fees(desk, version):
+    dossier = services.dossier_register(
+        actor=None, procedure_version=version, channel=1, receiving_agency=desk,
+        owner=services.ApplicantData(full_name="Hồ Văn Tới"),
+        documents=[services.SubmittedDocument(name="Tờ khai", originals=1),
+                   services.SubmittedDocument(name="Giấy chứng sinh", originals=1, copies=1)],
+        fees=[services.FeeCharge(name="Lệ phí", amount_vnd=8000)],
+    )  # fmt: skip
+    assert list(dossier.documents.values_list("name", "originals", "copies")) == [
+        ("Tờ khai", 1, 0), ("Giấy chứng sinh", 1, 1)
+    ]  # fmt: skip
+    assert dossier.fees.get().amount_vnd == 8000
+
+
+def test_negative_fee_writes_nothing(desk, version):
+    from minhbach.dossiers.models import Dossier
+
+    with pytest.raises(services.TransitionError):
+        services.dossier_register(
+            actor=None,
+            procedure_version=version,
+            channel=1,
+            receiving_agency=desk,
+            owner=services.ApplicantData(full_name="Hồ Văn Tới"),
+            fees=[services.FeeCharge(name="x", amount_vnd=-1)],
+        )
+    assert not Dossier.objects.exists()
