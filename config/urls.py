@@ -10,6 +10,9 @@ urlpatterns = [
     path("thu-tuc/", include("minhbach.procedures.urls")),
     path("api/v1/public/", include("minhbach.procedures.api.urls")),
     path("", include("minhbach.procedures.urls_listing")),
+    path("ho-so/", include("minhbach.dossiers.urls_public")),
+    path("can-bo/ho-so/", include("minhbach.dossiers.urls_staff")),
+    path("can-bo/ho-so/", include("minhbach.dossiers.urls_slips")),
     path("", include("minhbach.portal.urls")),
 ]
 
