@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
 
 SALT = "minhbach.dossiers.lookup"
 
@@ -25,7 +24,9 @@ def token_matches(code: str, token: str) -> bool:
         return False
 
 
+LOOKUP_PATH = "/ho-so/tra-cuu/{code}/"  # the route ``dossiers-public:lookup-code`` must match it
+
+
 def lookup_url(code: str) -> str:
-    """Absolute URL printed as the receipt's QR code."""
-    path = reverse("dossiers-public:lookup-code", kwargs={"code": code})
-    return f"{settings.PUBLIC_BASE_URL}{path}?t={lookup_token(code)}"
+    """Absolute URL printed as the receipt's QR code (stable: receipts outlive deployments)."""
+    return f"{settings.PUBLIC_BASE_URL}{LOOKUP_PATH.format(code=code)}?t={lookup_token(code)}"
