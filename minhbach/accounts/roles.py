@@ -29,12 +29,15 @@ _VIEW_BASE = (
     "core.view_calendarday",
 )
 
+_DOSSIER_VIEW = ("dossiers.view_dossier",)
+_DOSSIER_HANDLE = ("dossiers.view_dossier", "dossiers.change_dossier")
+_DOSSIER_DESK = ("dossiers.view_dossier", "dossiers.add_dossier", "dossiers.change_dossier")
 _LISTING_VIEW = ("procedures.view_procedurelisting",)
 _LISTING_EDIT = ("procedures.view_procedurelisting", "procedures.change_procedurelisting")
 
 ROLES: tuple[Role, ...] = (
-    Role("desk_officer", _("Cán bộ Bộ phận Một cửa"), (*_VIEW_BASE, *_LISTING_EDIT)),
-    Role("specialist", _("Chuyên viên xử lý hồ sơ"), _VIEW_BASE),
+    Role("desk_officer", _("Cán bộ Bộ phận Một cửa"), (*_VIEW_BASE, *_LISTING_EDIT, *_DOSSIER_DESK)),
+    Role("specialist", _("Chuyên viên xử lý hồ sơ"), (*_VIEW_BASE, *_DOSSIER_HANDLE)),
     Role(
         "unit_leader",
         _("Lãnh đạo đơn vị"),
@@ -52,6 +55,7 @@ ROLES: tuple[Role, ...] = (
         (
             *_VIEW_BASE,
             *_LISTING_VIEW,
+            *_DOSSIER_VIEW,
             "accounts.view_official",
             "core.view_ledgerentry",
             "core.add_calendarday",
@@ -69,7 +73,14 @@ ROLES: tuple[Role, ...] = (
     Role(
         "auditor",
         _("Kiểm tra, giám sát (chỉ xem)"),
-        (*_VIEW_BASE, *_LISTING_VIEW, "accounts.view_official", "core.view_ledgerentry", "core.view_ruleset"),
+        (
+            *_VIEW_BASE,
+            *_LISTING_VIEW,
+            *_DOSSIER_VIEW,
+            "accounts.view_official",
+            "core.view_ledgerentry",
+            "core.view_ruleset",
+        ),
         jurisdiction_wide=True,
     ),
     Role(
@@ -78,6 +89,7 @@ ROLES: tuple[Role, ...] = (
         (
             *_VIEW_BASE,
             *_LISTING_EDIT,
+            *_DOSSIER_DESK,
             "accounts.view_official",
             "accounts.add_official",
             "accounts.change_official",
