@@ -44,6 +44,7 @@ ROLES: tuple[Role, ...] = (
         (
             *_VIEW_BASE,
             *_LISTING_EDIT,
+            *_DOSSIER_HANDLE,
             "accounts.view_official",
             "units.change_agency",
             "core.view_ledgerentry",
@@ -67,7 +68,7 @@ ROLES: tuple[Role, ...] = (
     Role(
         "council_member",
         _("Thành viên Hội đồng Thi đua – Khen thưởng"),
-        (*_VIEW_BASE, *_LISTING_VIEW),
+        (*_VIEW_BASE, *_LISTING_VIEW, *_DOSSIER_VIEW),
         jurisdiction_wide=True,
     ),
     Role(
