@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 
 from minhbach.core import ledger
 from minhbach.core.selectors import ruleset_in_force
-from minhbach.dossiers import clock, codes
+from minhbach.dossiers import clock, codes, slips
 from minhbach.dossiers.models import (
     Applicant,
     Dossier,
     DossierDocument,
     DossierEvent,
     DossierFee,
+    DossierStep,
     Extension,
     Status,
     SupplementRequest,
@@ -268,6 +269,7 @@ def dossier_accept(
     limit = [dossier.time_limit_value, dossier.time_limit_unit]
     _record(dossier, "accept", actor=actor, at=at, from_status=previous, agency=dossier.receiving_agency,
             payload={"due_at": dossier.effective_due_at, "time_limit": limit})  # fmt: skip
+    slips.issue_for_transition("accept", dossier, at=at, actor=actor)
     return dossier
 
 
@@ -303,6 +305,7 @@ def dossier_request_supplement(
     )
     _record(dossier, action, actor=actor, at=at, from_status=previous, note=reason,
             payload={"items": items, "remaining": dossier.remaining_value})  # fmt: skip
+    slips.issue_for_transition(action, dossier, at=at, actor=actor, request=request)
     return request
 
 
@@ -338,6 +341,28 @@ def dossier_complete_supplement(
     return dossier
 
 
+def _close_open_step(dossier: Dossier, at: dt.datetime, actor: Any) -> None:
+    """Hand the current step over: its time out, its officer, its own punctuality (§5.6 rule 8)."""
+    step = (
+        DossierStep.objects.filter(dossier=dossier, handed_over_at__isnull=True)
+        .order_by("-received_at")
+        .first()
+    )
+    if step is None:
+        return
+    step.handed_over_at = at
+    if step.officer_id is None:
+        step.officer = getattr(actor, "official", None) if getattr(actor, "pk", None) else None
+    if step.step_due_at is not None:
+        done, due = clock.local_date(at), clock.due_date_of(step.step_due_at)
+        step.punctuality = "early" if done < due else ("on_time" if done == due else "late")
+    step.save()
+
+
+def _open_step(dossier: Dossier, agency: Agency, at: dt.datetime) -> None:
+    DossierStep.objects.create(dossier=dossier, agency=agency, received_at=at)
+
+
 def _simple(action: str, *, reason_required: str | None = None, ends: bool = False):
     @transaction.atomic
     def service(
@@ -346,6 +371,8 @@ def _simple(action: str, *, reason_required: str | None = None, ends: bool = Fal
     ) -> Dossier:  # fmt: skip
         if reason_required:
             _require(reason, reason_required)
+        if action == "hand_over" and agency is None:
+            raise TransitionError(_("Phải chọn cơ quan, đơn vị nhận hồ sơ."))
         locked = _locked(dossier, lock_version)
         moment = _now(at)
         previous = _move(locked, action)
@@ -368,8 +395,14 @@ def _simple(action: str, *, reason_required: str | None = None, ends: bool = Fal
             else locked.punctuality
         )
         locked.save()
+        if action in ("transfer", "hand_over"):
+            _close_open_step(locked, moment, actor)
+            _open_step(locked, agency or locked.handling_agency or locked.receiving_agency, moment)
+        if action in ("finish", "stop", "withdraw"):
+            _close_open_step(locked, moment, actor)
         _record(locked, action, actor=actor, at=moment, from_status=previous, note=reason.strip(),
                 agency=agency)  # fmt: skip
+        slips.issue_for_transition(action, locked, at=moment, actor=actor, reason=reason.strip())
         return locked
 
     service.__name__ = f"dossier_{action}"
@@ -419,6 +452,7 @@ def dossier_issue_extension(
     dossier.save(update_fields=["extended_due_at", "lock_version"])
     _record(dossier, "extension_issued", actor=actor, at=at, from_status=dossier.status, note=reason,
             payload={"new_due_at": new_due_at, "apology_late": late})  # fmt: skip
+    slips.slip_issue(dossier=dossier, role="apology_extension", at=at, actor=actor, extension=extension)
     return extension
 
 

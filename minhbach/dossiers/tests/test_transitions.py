@@ -127,3 +127,18 @@ def test_negative_fee_writes_nothing(desk, version):
             fees=[services.FeeCharge(name="x", amount_vnd=-1)],
         )
     assert not Dossier.objects.exists()
+
+
+def test_transfer_and_hand_over_fill_the_control_slip_rows(register, desk):
+    from minhbach.dossiers.models import DossierStep
+    from minhbach.units.tests.factories import make_agency
+
+    office = make_agency(name="Phòng Tư pháp", parent=desk)
+    dossier = services.dossier_accept(actor=None, dossier=register(), accepted_at=at("2024-03-04 08:05"))
+    dossier = services.dossier_transfer(actor=None, dossier=dossier, agency=office, at=at("2024-03-04 09:00"))
+    with pytest.raises(services.TransitionError):
+        services.dossier_hand_over(actor=None, dossier=dossier)
+    dossier = services.dossier_hand_over(actor=None, dossier=dossier, agency=desk, at=at("2024-03-05 10:00"))
+    dossier = services.dossier_finish(actor=None, dossier=dossier, at=at("2024-03-05 15:00"))
+    steps = list(DossierStep.objects.filter(dossier=dossier).values_list("agency__name", "handed_over_at"))
+    assert steps == [("Phòng Tư pháp", at("2024-03-05 10:00")), (desk.name, at("2024-03-05 15:00"))]
