@@ -70,16 +70,14 @@ def default_check_date(agency: Agency, today: dt.date | None = None) -> dt.date:
 def grace_working_days(on: dt.date) -> int:
     """``listing.grace_working_days`` of the one-stop rule set in force on ``on`` (default 5).
 
-    Read as a nested setting (``{"listing": {"grace_working_days": 5}}``) or a dotted key; a value
-    that is not a non-negative integer falls back to the default rather than breaking the page.
+    Read as the nested setting ``{"listing": {"grace_working_days": 5}}``; a value that is not a
+    non-negative integer falls back to the default rather than breaking the page.
     """
     ruleset = ruleset_in_force(RuleSet.Domain.ONESTOP, on)
     settings: dict[str, Any] = ruleset.settings if ruleset is not None else {}
     section, key = GRACE_SETTING.split(".", 1)
     nested = settings.get(section)
     raw = nested.get(key) if isinstance(nested, dict) else None
-    if raw is None:
-        raw = settings.get(GRACE_SETTING)
     if isinstance(raw, bool) or not isinstance(raw, int | str):
         return DEFAULT_GRACE_WORKING_DAYS
     try:

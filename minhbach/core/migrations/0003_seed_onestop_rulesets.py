@@ -19,6 +19,53 @@ CALENDAR = {
     }
 }
 
+# D11 and D12 (DOMAIN.md §11), the late rule of §5.6 rule 3 and the listing grace of §4.4.
+DOSSIER = {
+    "dossier": {
+        "lateness_reference": "original",
+        "late_after_supplement_requests": 2,
+        "one_go": {
+            "max_pre_acceptance_requests": 1,
+            "max_post_acceptance_requests": 0,
+            "resubmission_window_days": 30,
+        },
+        "code": {
+            "format": "{agency_code}-{yymmdd}-{seq:04d}",
+            "scope": "agency_day",
+            "allocate_on": "accepted",
+            "allocate_online_on": "registered",
+        },
+    },
+    "listing": {"grace_working_days": 5},
+}
+FORMS_2018 = {
+    "forms": {
+        "set": "2018",
+        "numbers": {
+            "receipt": "01",
+            "supplement_request": "02",
+            "refusal": "03",
+            "apology_extension": "04",
+            "control_slip": "05",
+            "register": "06",
+        },
+    }
+}
+FORMS_2025 = {
+    "forms": {
+        "set": "2025",
+        "numbers": {
+            "receipt": "01",
+            "supplement_request": "02",
+            "refusal": "03",
+            "apology_extension": "04",
+            "stop_notice": "05",
+            "control_slip": "06",
+            "register": "07",
+        },
+    }
+}
+
 RULESETS = [
     {
         "code": "vn-2018",
@@ -33,6 +80,7 @@ RULESETS = [
                 "Quyết định 188/1999/QĐ-TTg",
             ]
         ),
+        "settings": {**CALENDAR, **DOSSIER, **FORMS_2018},
     },
     {
         "code": "vn-2025",
@@ -46,6 +94,7 @@ RULESETS = [
                 "Quyết định 188/1999/QĐ-TTg",
             ]
         ),
+        "settings": {**CALENDAR, **DOSSIER, **FORMS_2025},
     },
 ]
 
@@ -56,7 +105,7 @@ def seed(apps, schema_editor):
         RuleSet.objects.get_or_create(
             code=spec["code"],
             version=1,
-            defaults={**spec, "domain": "onestop", "settings": CALENDAR},
+            defaults={**spec, "domain": "onestop"},
         )
 
 

@@ -201,12 +201,12 @@ def test_grace_threshold_agrees_with_compute_due(district, on):
     ("rules", "expected"),
     [
         ({"listing": {"grace_working_days": 10}}, 10),
-        ({"listing.grace_working_days": 3}, 3),
+        ({"listing": {"grace_working_days": 3}}, 3),
         ({"listing": {"grace_working_days": "7"}}, 7),
         ({"listing": {"grace_working_days": -1}}, 5),
         ({"listing": {"grace_working_days": "năm"}}, 5),
         ({"listing": {"grace_working_days": True}}, 5),
-        ({}, 5),
+        ({"listing": {}}, 5),
     ],
 )
 def test_grace_period_is_read_from_the_rule_set(rules, expected):
