@@ -371,8 +371,6 @@ def _simple(action: str, *, reason_required: str | None = None, ends: bool = Fal
     ) -> Dossier:  # fmt: skip
         if reason_required:
             _require(reason, reason_required)
-        if action == "hand_over" and agency is None:
-            raise TransitionError(_("Phải chọn cơ quan, đơn vị nhận hồ sơ."))
         locked = _locked(dossier, lock_version)
         moment = _now(at)
         previous = _move(locked, action)

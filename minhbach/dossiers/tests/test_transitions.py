@@ -136,9 +136,13 @@ def test_transfer_and_hand_over_fill_the_control_slip_rows(register, desk):
     office = make_agency(name="Phòng Tư pháp", parent=desk)
     dossier = services.dossier_accept(actor=None, dossier=register(), accepted_at=at("2024-03-04 08:05"))
     dossier = services.dossier_transfer(actor=None, dossier=dossier, agency=office, at=at("2024-03-04 09:00"))
-    with pytest.raises(services.TransitionError):
-        services.dossier_hand_over(actor=None, dossier=dossier)
+    # Between two officers of the same office: the step stays with the handling office.
+    dossier = services.dossier_hand_over(actor=None, dossier=dossier, at=at("2024-03-04 14:00"))
     dossier = services.dossier_hand_over(actor=None, dossier=dossier, agency=desk, at=at("2024-03-05 10:00"))
     dossier = services.dossier_finish(actor=None, dossier=dossier, at=at("2024-03-05 15:00"))
     steps = list(DossierStep.objects.filter(dossier=dossier).values_list("agency__name", "handed_over_at"))
-    assert steps == [("Phòng Tư pháp", at("2024-03-05 10:00")), (desk.name, at("2024-03-05 15:00"))]
+    assert steps == [
+        ("Phòng Tư pháp", at("2024-03-04 14:00")),
+        ("Phòng Tư pháp", at("2024-03-05 10:00")),
+        (desk.name, at("2024-03-05 15:00")),
+    ]
