@@ -378,3 +378,12 @@ def _django_fetcher(client):
             )
 
     return Fetcher(fail_on_errors=True)
+
+
+def test_detail_links_to_online_submission_only_with_an_online_channel(client, birth):
+    page = client.get(f"/thu-tuc/{BIRTH}/").content.decode()
+    assert f'href="/ho-so/nop-truc-tuyen/{BIRTH}/"' in page
+    paper_only = make_procedure("9.000001", "Thủ tục chỉ nộp trực tiếp")
+    paper_only.channels.filter(channel=2).delete()
+    page = client.get("/thu-tuc/9.000001/").content.decode()
+    assert "/ho-so/nop-truc-tuyen/" not in page

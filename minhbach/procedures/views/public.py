@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from minhbach.procedures import qr, selectors
-from minhbach.procedures.models import Level, Procedure, ProcedureChannel, ProcedureDocument
+from minhbach.procedures.models import Channel, Level, Procedure, ProcedureChannel, ProcedureDocument
 
 PAGE_SIZE = 20
 QR_MAX_AGE = 24 * 60 * 60
@@ -199,6 +199,8 @@ def _page_context(procedure: Procedure) -> dict:
         "units": handling_units(procedure),
         "online_services": procedure.active_online_services,
         "online_available": procedure.full_online_eligible or bool(procedure.active_online_services),
+        # minhbach's own online submission takes dossiers for procedures with an online channel.
+        "accepts_online": any(c.channel == Channel.ONLINE for c in procedure.current_version.channels.all()),
         "canonical_url": qr.procedure_url(procedure.code),
     }
 
