@@ -189,6 +189,20 @@ SPECTACULAR_SETTINGS = {
 # Absolute address of the public site, printed in QR codes and posters (they leave the browser).
 PUBLIC_BASE_URL = (env("MINHBACH_PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
+# Cache: per-process memory by default; a shared Redis when REDIS_URL is set. Rate limits (public
+# dossier lookup) need the shared one as soon as more than one worker process serves the site.
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Citizens' uploads and the public lookup (minhbach.dossiers.uploads, minhbach.dossiers.views.public).
+DOSSIER_UPLOAD_MAX_FILE_BYTES = int(env("DOSSIER_UPLOAD_MAX_FILE_MB", "10") or 10) * 1024 * 1024
+DOSSIER_UPLOAD_MAX_TOTAL_BYTES = int(env("DOSSIER_UPLOAD_MAX_TOTAL_MB", "30") or 30) * 1024 * 1024
+DOSSIER_LOOKUP_RATE_LIMIT = int(env("DOSSIER_LOOKUP_RATE_LIMIT", "10") or 10)
+DOSSIER_LOOKUP_RATE_WINDOW = int(env("DOSSIER_LOOKUP_RATE_WINDOW_SECONDS", "600") or 600)
+
 # Where the public reference data lives (never copied into the repository).
 SHARED_DATA_DIR = Path(env("MINHBACH_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")) or "")
 
