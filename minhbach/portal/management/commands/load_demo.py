@@ -1,13 +1,21 @@
 """``python manage.py load_demo``: the Bắc Trà My demo data set, idempotent.
 
 Later modules add their part in ``minhbach/portal/demo/``; this command composes them in order.
+
+The dossier history (about 28,000 dossiers, under a minute on SQLite) can be left out with
+``--no-dossiers`` or shrunk with ``--dossier-scale`` (also ``MINHBACH_DEMO_DOSSIER_SCALE``; ``0``
+leaves it out). The test settings set the variable to 2% so that tests which load the whole demo
+stay fast.
 """
+
+import os
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from minhbach.accounts.roles import ROLE_BY_CODE, sync_roles
+from minhbach.portal.demo.dossiers import load_dossiers
 from minhbach.portal.demo.people import DEMO_PASSWORD, load_people
 from minhbach.portal.demo.procedures import load_procedures
 from minhbach.portal.demo.units import load_units
@@ -16,6 +24,24 @@ from minhbach.portal.demo.units import load_units
 class Command(BaseCommand):
     help = "Nạp dữ liệu mẫu huyện Bắc Trà My (chạy lại nhiều lần không tạo trùng)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-dossiers", action="store_true", help="Không sinh lịch sử hồ sơ một cửa (nạp nhanh hơn)."
+        )
+        parser.add_argument(
+            "--dossier-scale", type=float, default=None, help="Tỉ lệ số hồ sơ mẫu (1 = khoảng 28.000 hồ sơ)."
+        )
+
+    @staticmethod
+    def _scale(options) -> float:
+        if options["no_dossiers"]:
+            return 0.0
+        if options["dossier_scale"] is not None:
+            return options["dossier_scale"]
+        if os.environ.get("MINHBACH_DEMO_DOSSIER_SCALE"):
+            return float(os.environ["MINHBACH_DEMO_DOSSIER_SCALE"])
+        return 1.0
+
     def handle(self, *args, **options):
         sync_roles()
         call_command("seed_calendar", "2023", "2026", stdout=self.stdout)
@@ -23,11 +49,19 @@ class Command(BaseCommand):
             units = load_units()
             logins = load_people(units)
             catalogue = load_procedures(units)
+        scale = self._scale(options)
+        history = load_dossiers(units, scale=scale) if scale > 0 else None
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu Bắc Trà My."))
         self.stdout.write(
             f"Thủ tục hành chính: {catalogue.procedures} thủ tục, {catalogue.assignments} lượt giao "
             f"cho đơn vị, {catalogue.listings} lượt niêm yết ({catalogue.gaps} chỗ cố ý chưa niêm yết)."
         )
+        if history is not None:
+            self.stdout.write(
+                f"Hồ sơ một cửa 01/9/2023–30/11/2024: {history.dossiers} hồ sơ mới, "
+                f"{history.events} sự kiện, {history.ledger_entries} bút toán sổ cái "
+                f"({history.skipped_places} đơn vị đã có, bỏ qua)."
+            )
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for login in logins:
             role = ROLE_BY_CODE[login.role].label
