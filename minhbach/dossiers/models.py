@@ -177,6 +177,11 @@ class Dossier(models.Model):
         _("kết quả đúng hạn"), max_length=12, choices=Punctuality.choices, blank=True, default=""
     )
     non_standard_transition = models.BooleanField(default=False)
+    one_go_exemption = models.TextField(
+        _("lý do miễn xét “một lần” (có tình tiết mới)"),
+        blank=True,
+        help_text=_("Cán bộ ghi khi hồ sơ nộp lại có tình tiết mới; được ghi sổ cái."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

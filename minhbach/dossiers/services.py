@@ -511,3 +511,17 @@ def dossiers_recompute_for_calendar(*, dates: list[dt.date], actor: Any = None) 
                          "dates": [d.isoformat() for d in dates]})  # fmt: skip
         changed += 1
     return changed
+
+
+@transaction.atomic
+def dossier_exempt_one_go(*, actor: Any, dossier: Dossier, reason: str) -> Dossier:
+    """Record that a resubmission brought new facts, so an earlier refusal does not count (§5.7 rule 3)."""
+    reason = _require(reason, _("Phải ghi rõ tình tiết mới của hồ sơ nộp lại."))
+    dossier = _locked(dossier, None)
+    dossier.one_go_exemption = reason
+    dossier.lock_version += 1
+    dossier.save(update_fields=["one_go_exemption", "lock_version"])
+    _record(
+        dossier, "one_go_exempted", actor=actor, at=timezone.now(), from_status=dossier.status, note=reason
+    )
+    return dossier

@@ -1,0 +1,112 @@
+"""“Hướng dẫn, tiếp nhận, giải quyết một lần” (one go), DOMAIN.md §5.7 and decision D11.
+
+No national text defines a computable indicator; the basis is the duty to guide once and fully
+and to give reasons in writing (NĐ 63/2010/NĐ-CP Điều 18 khoản 2 và 5). A dossier accepted in a
+period is *one go* when:
+
+1. at most ``max_pre_acceptance_requests`` (1) supplement forms were issued before acceptance;
+2. at most ``max_post_acceptance_requests`` (0) supplement requests after acceptance;
+3. no refusal (status 3 or 8) or withdrawal (7) of the same applicant and procedure at the same
+   unit ended in the ``resubmission_window_days`` (30) before this acceptance — applicants match
+   by citizen ID or tax code, else by name and phone — unless an officer recorded an exemption;
+4. withdrawn dossiers leave numerator and denominator.
+
+Everything is an annotation, so the rate is one aggregate query (``one_go_rate``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from minhbach.dossiers.models import Dossier, Status
+
+DEFAULTS = {
+    "max_pre_acceptance_requests": 1,
+    "max_post_acceptance_requests": 0,
+    "resubmission_window_days": 30,
+}
+ENDED_WITHOUT_RESULT = (Status.REFUSED, Status.STOPPED, Status.WITHDRAWN)
+
+
+def rules(settings: dict[str, Any] | None) -> dict[str, int]:
+    """The D11 numbers of a rule set (``settings["dossier"]["one_go"]``), defaults filled in."""
+    configured = ((settings or {}).get("dossier") or {}).get("one_go") or {}
+    return {key: int(configured.get(key, default)) for key, default in DEFAULTS.items()}
+
+
+def _earlier_failure(window_days: int) -> Exists:
+    window_start = ExpressionWrapper(
+        OuterRef("accepted_at") - Value(dt.timedelta(days=window_days)), output_field=DateTimeField()
+    )
+    same_person = (
+        (Q(owner__citizen_id=OuterRef("owner__citizen_id")) & ~Q(owner__citizen_id=""))
+        | (Q(owner__tax_code=OuterRef("owner__tax_code")) & ~Q(owner__tax_code=""))
+        | (
+            Q(owner__full_name__iexact=OuterRef("owner__full_name"))
+            & Q(owner__phone=OuterRef("owner__phone"))
+            & ~Q(owner__phone="")
+        )
+    )
+    return Exists(
+        Dossier.objects.filter(
+            same_person,
+            procedure_version__procedure=OuterRef("procedure_version__procedure"),
+            receiving_agency=OuterRef("receiving_agency"),
+            status__in=ENDED_WITHOUT_RESULT,
+            ended_at__gte=window_start,
+            ended_at__lt=OuterRef("accepted_at"),
+        ).exclude(pk=OuterRef("pk"))
+    )
+
+
+def annotate_one_go(queryset: QuerySet, settings: dict[str, Any] | None = None) -> QuerySet:
+    """Add ``one_go`` (True/False) to accepted, not withdrawn dossiers of ``queryset``."""
+    r = rules(settings)
+    failed = (
+        Q(supplements_before__gt=r["max_pre_acceptance_requests"])
+        | Q(supplements_after__gt=r["max_post_acceptance_requests"])
+        | (Q(earlier_failure=True) & Q(one_go_exemption=""))
+    )
+    return (
+        queryset.filter(accepted_at__isnull=False)
+        .exclude(status=Status.WITHDRAWN)
+        .annotate(earlier_failure=_earlier_failure(r["resubmission_window_days"]))
+        .annotate(
+            one_go=Case(When(failed, then=Value(False)), default=Value(True), output_field=BooleanField())
+        )
+    )
+
+
+def one_go_rate(queryset: QuerySet, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """C3 = one-go dossiers / accepted dossiers not withdrawn (D5: no denominator → N/A)."""
+    # The aggregate's names must differ from the annotation's, or the filter reads the wrong one.
+    totals = annotate_one_go(queryset, settings).aggregate(
+        n_total=Count("pk"), n_one_go=Count("pk", filter=Q(one_go=True))
+    )
+    total, one_go = totals["n_total"], totals["n_one_go"]
+    return {"total": total, "one_go": one_go, "rate": round(100 * one_go / total, 2) if total else None}
+
+
+def one_go_of(dossier: Dossier, settings: dict[str, Any] | None = None) -> bool | None:
+    """The flag of one dossier; ``None`` when it does not count (not accepted, or withdrawn)."""
+    row = (
+        annotate_one_go(Dossier.objects.filter(pk=dossier.pk), settings)
+        .values_list("one_go", flat=True)
+        .first()
+    )
+    return row
