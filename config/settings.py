@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "minhbach.core",
     "minhbach.units",
     "minhbach.accounts",
@@ -202,6 +204,29 @@ DOSSIER_UPLOAD_MAX_FILE_BYTES = int(env("DOSSIER_UPLOAD_MAX_FILE_MB", "10") or 1
 DOSSIER_UPLOAD_MAX_TOTAL_BYTES = int(env("DOSSIER_UPLOAD_MAX_TOTAL_MB", "30") or 30) * 1024 * 1024
 DOSSIER_LOOKUP_RATE_LIMIT = int(env("DOSSIER_LOOKUP_RATE_LIMIT", "10") or 10)
 DOSSIER_LOOKUP_RATE_WINDOW = int(env("DOSSIER_LOOKUP_RATE_WINDOW_SECONDS", "600") or 600)
+
+# Background work: the Django Tasks API (django-tasks, the same API as Django 6's django.tasks).
+# The default queue is a database table (django-tasks-db), worked by ``manage.py db_worker``; no
+# broker to run. ``immediate`` runs each task in the enqueuing process (development, tests).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+_task_backend = env("MINHBACH_TASKS_BACKEND", "database") or "database"
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend)}}
+
+# Notifications to applicants and officers (minhbach.dossiers.notifications). Email goes through
+# Django's EMAIL_BACKEND (console by default: nothing leaves the machine until SMTP is set up);
+# SMS through a pluggable backend, a dotted path to a BaseSmsBackend subclass.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "minhbach <no-reply@localhost>")
+MINHBACH_SMS_BACKEND = env("MINHBACH_SMS_BACKEND", "minhbach.dossiers.notifications.ConsoleSmsBackend")
 
 # Where the public reference data lives (never copied into the repository).
 SHARED_DATA_DIR = Path(env("MINHBACH_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")) or "")

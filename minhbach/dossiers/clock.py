@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from minhbach.core.workdays import engine
-from minhbach.core.workdays.calendar import compute_due, load_calendar
+from minhbach.core.workdays.calendar import load_calendar, window_end
 from minhbach.dossiers.models import Dossier, Punctuality, Status
 from minhbach.procedures.models import TimeUnit
 from minhbach.units.models import Agency
@@ -38,56 +38,92 @@ def due_date_of(due_at: dt.datetime) -> dt.date:
     return local_date(due_at - ONE_MICROSECOND)
 
 
-def start(*, accepted_at: dt.datetime, value: Decimal, unit: str, agency: Agency) -> engine.Deadline:
-    """The original appointment (rule 1): ``due(day_zero(accepted_at), n, u)``."""
-    return compute_due(accepted_at, value, unit, agency=agency)
+def calendar_for(agency: Agency, first: dt.date, last: dt.date) -> engine.WorkCalendar:
+    """The agency's working calendar over ``first..last`` (three queries, then pure functions)."""
+    return load_calendar(first, max(first, last), agency=agency)
 
 
-def remaining_at_pause(dossier: Dossier, paused_at: dt.datetime, agency: Agency) -> Decimal:
-    """What is left of the time limit when the clock stops at ``paused_at`` (rule 2).
+def start_window(at: dt.datetime, value: Decimal, unit: str) -> tuple[dt.date, dt.date]:
+    """A calendar window long enough for a period of ``value`` ``unit`` starting at ``at``."""
+    first = local_date(at)
+    return first, window_end(first, value or Decimal(0), unit)
 
-    Working days: those after the current segment's day zero up to and including the day of
-    the request count as used. Hours: office time used. Calendar days and months are not
-    consumed here; the due date moves by the days paused when the clock resumes.
+
+# --- The three steps of rules 1–2, pure over a loaded calendar ---------------------------------
+# Services (one dossier at a time), the provincial import and the demo history (thousands, with
+# one calendar per agency) all call these, so the rules exist once.
+
+
+def start_clock(
+    dossier: Dossier, accepted_at: dt.datetime, cal: engine.WorkCalendar
+) -> engine.Deadline | None:
+    """Rule 1: ``due(day_zero(accepted_at), n, u)`` on a dossier whose time limit is pinned."""
+    dossier.accepted_at = accepted_at
+    if not dossier.time_limit_unit or dossier.time_limit_unit == TimeUnit.UNSPECIFIED:
+        return None
+    deadline = engine.due(accepted_at, dossier.time_limit_value or Decimal(0), dossier.time_limit_unit, cal)
+    dossier.day_zero = dossier.clock_day_zero = deadline.day_zero
+    dossier.clock_started_at = accepted_at
+    dossier.remaining_value = dossier.time_limit_value
+    dossier.original_due_at = dossier.effective_due_at = deadline.due_at
+    dossier.printed_due_at = deadline.office_close_at or deadline.due_at
+    dossier.deadline_trace = deadline.as_dict()
+    return deadline
+
+
+def pause_clock(dossier: Dossier, paused_at: dt.datetime, cal: engine.WorkCalendar) -> None:
+    """Rule 2, the stop: keep what is left of the time limit.
+
+    Working days: those after the current segment's day zero up to and including the day of the
+    request count as used. Hours: office time used. Calendar days and months are not consumed;
+    the due date moves by the days paused when the clock resumes.
     """
+    dossier.paused_at = paused_at
+    if dossier.effective_due_at is None:
+        return
     unit = TimeUnit(dossier.time_limit_unit)
     remaining = dossier.remaining_value if dossier.remaining_value is not None else dossier.time_limit_value
     if unit in CALENDAR_UNITS or unit == TimeUnit.SAME_DAY:
-        return remaining
-    day0 = dossier.clock_day_zero
-    cal = load_calendar(day0, max(day0, local_date(paused_at)), agency=agency)
+        dossier.remaining_value = remaining
+        return
     if unit in HOUR_UNITS:
         used = (
             Decimal(engine.working_time_between(dossier.clock_started_at, paused_at, cal).total_seconds())
             / 3600
         )
     else:
-        used = Decimal(engine.count_working_days(day0, local_date(paused_at), cal))
-    return max(remaining - used, Decimal(0))
+        used = Decimal(engine.count_working_days(dossier.clock_day_zero, local_date(paused_at), cal))
+    dossier.remaining_value = max(remaining - used, Decimal(0))
 
 
-def resume(dossier: Dossier, resumed_at: dt.datetime, agency: Agency) -> engine.Deadline | None:
-    """The new effective due date when the clock starts again at ``resumed_at``.
-
-    Working days and hours: the remainder runs from ``day_zero(resumed_at)``. Calendar days and
-    months: the old due date moves by the calendar days the dossier was paused, rolled forward to
-    a working day (BLDS 2015 Điều 148 khoản 5). Returns ``None`` for those (no new trace).
-    """
+def resume_clock(dossier: Dossier, resumed_at: dt.datetime, cal: engine.WorkCalendar) -> None:
+    """Rule 2, the restart: the remainder runs from ``day_zero(resumed_at)``; calendar-day and
+    month limits move by the days paused, rolled forward to a working day (BLDS 2015 Điều 148 k5)."""
+    if dossier.effective_due_at is None or dossier.paused_at is None:
+        dossier.paused_at = None
+        return
     unit = TimeUnit(dossier.time_limit_unit)
-    if unit in CALENDAR_UNITS or unit == TimeUnit.SAME_DAY:
-        return None
-    return compute_due(resumed_at, dossier.remaining_value or Decimal(0), unit, agency=agency)
+    if unit in CALENDAR_UNITS:
+        paused_days = (local_date(resumed_at) - local_date(dossier.paused_at)).days
+        moved = due_date_of(dossier.effective_due_at) + dt.timedelta(days=max(paused_days, 0))
+        while not engine.is_working_day(moved, cal):
+            moved += engine.ONE_DAY
+        dossier.effective_due_at = engine.end_of_day(moved)
+    elif unit != TimeUnit.SAME_DAY:
+        deadline = engine.due(resumed_at, dossier.remaining_value or Decimal(0), unit, cal)
+        dossier.effective_due_at = deadline.due_at
+        dossier.clock_day_zero = deadline.day_zero
+        dossier.clock_started_at = resumed_at
+        dossier.deadline_trace = {**dossier.deadline_trace, "after_pause": deadline.as_dict()}
+    dossier.paused_at = None
 
 
-def shifted_due(dossier: Dossier, resumed_at: dt.datetime, agency: Agency) -> dt.datetime:
-    """Calendar-day and month limits: the due moment moved by the days paused."""
-    paused_days = (local_date(resumed_at) - local_date(dossier.paused_at)).days
-    old_due = due_date_of(dossier.effective_due_at)
-    moved = old_due + dt.timedelta(days=max(paused_days, 0))
-    cal = load_calendar(moved, moved + dt.timedelta(days=30), agency=agency)
-    while not engine.is_working_day(moved, cal):
-        moved += dt.timedelta(days=1)
-    return engine.end_of_day(moved)
+def resume_window(dossier: Dossier, resumed_at: dt.datetime) -> tuple[dt.date, dt.date]:
+    """Calendar window for :func:`resume_clock`: from the pause to well past any new due date."""
+    first = min(local_date(dossier.paused_at or resumed_at), local_date(resumed_at))
+    paused_days = (local_date(resumed_at) - first).days
+    last = window_end(local_date(resumed_at), dossier.time_limit_value or Decimal(0), dossier.time_limit_unit)
+    return first, last + dt.timedelta(days=paused_days)
 
 
 def judge(dossier: Dossier, *, period_end: dt.date | None = None, late_after_requests: int = 2) -> str:

@@ -16,11 +16,11 @@ for each supplement request after acceptance, rule 3 for a second request, and
 * ``original_due_at`` is ``NgayHenTraTruoc`` when present, else ``NgayHenTra`` (DOMAIN.md §12
   question 5); ``extended_due_at`` is ``NgayHenTraMoi``.
 
-The pure clock helpers at the top (:func:`clock_start`, :func:`clock_pause`,
-:func:`clock_resume`) apply §5.6 rules 1–2 to an unsaved dossier over an in-memory
-:class:`~minhbach.core.workdays.engine.WorkCalendar`, exactly as ``clock.py`` does with the
-database calendar; the demo history uses them too, so tens of thousands of dossiers need one
-calendar query per agency instead of several per dossier.
+The pure clock steps of ``clock.py`` (:func:`~minhbach.dossiers.clock.start_clock`, ``pause_clock``,
+``resume_clock``) apply §5.6 rules 1–2 to an unsaved dossier over an in-memory
+:class:`~minhbach.core.workdays.engine.WorkCalendar`, exactly as the services do for one dossier;
+the demo history uses them too, so tens of thousands of dossiers need one calendar query per agency
+instead of several per dossier.
 """
 
 from __future__ import annotations
@@ -62,62 +62,6 @@ VN_TZ = engine.VN_TZ
 DOSSIER_TYPE = "dossiers.dossier"
 
 # --- Pure clock helpers (DOMAIN.md §5.6 rules 1–2) ------------------------------------------
-
-
-def clock_start(
-    dossier: Dossier, accepted_at: dt.datetime, cal: engine.WorkCalendar
-) -> engine.Deadline | None:
-    """Rule 1 on an unsaved dossier whose ``time_limit_value``/``unit`` are pinned."""
-    dossier.accepted_at = accepted_at
-    if not dossier.time_limit_unit or dossier.time_limit_unit == TimeUnit.UNSPECIFIED:
-        return None
-    deadline = engine.due(accepted_at, dossier.time_limit_value or Decimal(0), dossier.time_limit_unit, cal)
-    dossier.day_zero = dossier.clock_day_zero = deadline.day_zero
-    dossier.clock_started_at = accepted_at
-    dossier.remaining_value = dossier.time_limit_value
-    dossier.original_due_at = dossier.effective_due_at = deadline.due_at
-    dossier.printed_due_at = deadline.office_close_at or deadline.due_at
-    dossier.deadline_trace = deadline.as_dict()
-    return deadline
-
-
-def clock_pause(dossier: Dossier, paused_at: dt.datetime, cal: engine.WorkCalendar) -> None:
-    """Rule 2, the stop: what is left of the time limit (``clock.remaining_at_pause``)."""
-    dossier.paused_at = paused_at
-    if dossier.effective_due_at is None:
-        return
-    unit = TimeUnit(dossier.time_limit_unit)
-    remaining = dossier.remaining_value if dossier.remaining_value is not None else dossier.time_limit_value
-    if unit in clock.CALENDAR_UNITS or unit == TimeUnit.SAME_DAY:
-        dossier.remaining_value = remaining
-        return
-    if unit in clock.HOUR_UNITS:
-        seconds = engine.working_time_between(dossier.clock_started_at, paused_at, cal).total_seconds()
-        used = Decimal(seconds) / 3600
-    else:
-        used = Decimal(engine.count_working_days(dossier.clock_day_zero, clock.local_date(paused_at), cal))
-    dossier.remaining_value = max(remaining - used, Decimal(0))
-
-
-def clock_resume(dossier: Dossier, resumed_at: dt.datetime, cal: engine.WorkCalendar) -> None:
-    """Rule 2, the restart (``services._resume``): remainder from the new day zero, or shift."""
-    if dossier.effective_due_at is None:
-        dossier.paused_at = None
-        return
-    unit = TimeUnit(dossier.time_limit_unit)
-    if unit in clock.CALENDAR_UNITS:
-        paused_days = (clock.local_date(resumed_at) - clock.local_date(dossier.paused_at)).days
-        moved = clock.due_date_of(dossier.effective_due_at) + dt.timedelta(days=max(paused_days, 0))
-        while not engine.is_working_day(moved, cal):
-            moved += engine.ONE_DAY
-        dossier.effective_due_at = engine.end_of_day(moved)
-    elif unit != TimeUnit.SAME_DAY:
-        deadline = engine.due(resumed_at, dossier.remaining_value or Decimal(0), unit, cal)
-        dossier.effective_due_at = deadline.due_at
-        dossier.clock_day_zero = deadline.day_zero
-        dossier.clock_started_at = resumed_at
-        dossier.deadline_trace = {**dossier.deadline_trace, "after_pause": deadline.as_dict()}
-    dossier.paused_at = None
 
 
 def pending_for(
@@ -639,7 +583,7 @@ def build(parsed: ParsedRow, refs: References) -> Built:
             continue
         if dossier.accepted_at is None:
             _accept(dossier, accepted, cal, move)
-        clock_pause(dossier, requested, cal)
+        clock.pause_clock(dossier, requested, cal)
         dossier.supplements_after += 1
         move("request_supplement_after", requested, reason, items=[], remaining=dossier.remaining_value)
         supplements.append(
@@ -651,7 +595,7 @@ def build(parsed: ParsedRow, refs: References) -> Built:
             )
         )
         if completed is not None:
-            clock_resume(dossier, completed, cal)
+            clock.resume_clock(dossier, completed, cal)
             move("complete_supplement", completed, due_at=dossier.effective_due_at)
     if accepted is not None and dossier.accepted_at is None:
         _accept(dossier, accepted, cal, move)
@@ -707,7 +651,7 @@ def build(parsed: ParsedRow, refs: References) -> Built:
         if state == (Status.ACCEPTED, ""):
             move("transfer", accepted, implied=True)
         move("notify_obligation", end or last_known)
-        clock_pause(dossier, end or last_known, cal)
+        clock.pause_clock(dossier, end or last_known, cal)
     if status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.FINISHED):
         dossier.ended_at = end or last_known
     elif status == Status.RETURNED:
@@ -773,7 +717,7 @@ def build(parsed: ParsedRow, refs: References) -> Built:
 def _accept(
     dossier: Dossier, accepted: dt.datetime, cal: engine.WorkCalendar, move: Callable[..., None]
 ) -> None:
-    clock_start(dossier, accepted, cal)
+    clock.start_clock(dossier, accepted, cal)
     move(
         "accept",
         accepted,
@@ -912,9 +856,6 @@ __all__ = [
     "ImportReport",
     "LineError",
     "RowError",
-    "clock_pause",
-    "clock_resume",
-    "clock_start",
     "import_file",
     "import_rows",
     "pending_for",

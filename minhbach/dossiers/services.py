@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from minhbach.core import ledger
 from minhbach.core.selectors import ruleset_in_force
-from minhbach.dossiers import clock, codes, slips
+from minhbach.core.workdays import engine
+from minhbach.core.workdays.calendar import compute_due
+from minhbach.dossiers import clock, codes, signals, slips
 from minhbach.dossiers.models import (
     Applicant,
     Dossier,
@@ -104,6 +106,9 @@ def _record(
         payload={"code": dossier.code, "from": from_status, "to": dossier.status, "stage": dossier.stage,
                  "at": at, "note": note, **(payload or {})},
     )  # fmt: skip
+    transaction.on_commit(
+        lambda: signals.dossier_transitioned.send(Dossier, dossier_id=dossier.pk, action=action), robust=True
+    )
     return event
 
 
@@ -248,23 +253,17 @@ def dossier_accept(
         dossier.code = codes.allocate(dossier.receiving_agency, clock.local_date(at))
     _pin_time_limit(dossier, time_limit)
     if dossier.time_limit_unit != TimeUnit.UNSPECIFIED:
-        deadline = clock.start(
-            accepted_at=at, value=dossier.time_limit_value or Decimal(0), unit=dossier.time_limit_unit,
-            agency=dossier.receiving_agency,
-        )  # fmt: skip
-        dossier.day_zero = dossier.clock_day_zero = deadline.day_zero
-        dossier.clock_started_at = at
-        dossier.remaining_value = dossier.time_limit_value
-        dossier.original_due_at = dossier.effective_due_at = deadline.due_at
-        printed = deadline.office_close_at or deadline.due_at
+        cal = clock.calendar_for(
+            dossier.receiving_agency,
+            *clock.start_window(at, dossier.time_limit_value, dossier.time_limit_unit),
+        )
+        deadline = clock.start_clock(dossier, at, cal)
         if printed_due_at is not None:
-            if printed_due_at > deadline.due_at:
+            if deadline is not None and printed_due_at > deadline.due_at:
                 raise TransitionError(
                     _("Ngày hẹn trả in trên phiếu không được muộn hơn hạn giải quyết theo quy định.")
                 )
-            printed = printed_due_at
-        dossier.printed_due_at = printed
-        dossier.deadline_trace = deadline.as_dict()
+            dossier.printed_due_at = printed_due_at
     dossier.save()
     limit = [dossier.time_limit_value, dossier.time_limit_unit]
     _record(dossier, "accept", actor=actor, at=at, from_status=previous, agency=dossier.receiving_agency,
@@ -294,7 +293,11 @@ def dossier_request_supplement(
     )
     previous = _move(dossier, action)
     if dossier.stage == AFTER:
-        dossier.remaining_value = clock.remaining_at_pause(dossier, at, dossier.receiving_agency)
+        if dossier.effective_due_at is not None:
+            first = dossier.clock_day_zero or clock.local_date(at)
+            clock.pause_clock(
+                dossier, at, clock.calendar_for(dossier.receiving_agency, first, clock.local_date(at))
+            )
         dossier.paused_at = at
         dossier.supplements_after += 1
     else:
@@ -310,19 +313,11 @@ def dossier_request_supplement(
 
 
 def _resume(dossier: Dossier, at: dt.datetime) -> None:
-    if dossier.effective_due_at is None:
+    if dossier.effective_due_at is None or dossier.paused_at is None:
         dossier.paused_at = None
         return
-    if clock.TimeUnit(dossier.time_limit_unit) in clock.CALENDAR_UNITS:
-        dossier.effective_due_at = clock.shifted_due(dossier, at, dossier.receiving_agency)
-    else:
-        deadline = clock.resume(dossier, at, dossier.receiving_agency)
-        if deadline is not None:
-            dossier.effective_due_at = deadline.due_at
-            dossier.clock_day_zero = deadline.day_zero
-            dossier.clock_started_at = at
-            dossier.deadline_trace = {**dossier.deadline_trace, "after_pause": deadline.as_dict()}
-    dossier.paused_at = None
+    cal = clock.calendar_for(dossier.receiving_agency, *clock.resume_window(dossier, at))
+    clock.resume_clock(dossier, at, cal)
 
 
 @transaction.atomic
@@ -376,7 +371,11 @@ def _simple(action: str, *, reason_required: str | None = None, ends: bool = Fal
         previous = _move(locked, action)
         if action == "transfer" and agency is not None:
             locked.handling_agency = agency
-        if action == "notify_obligation":
+        if action == "notify_obligation" and locked.effective_due_at is not None:
+            first = locked.clock_day_zero or clock.local_date(moment)
+            clock.pause_clock(locked, moment, clock.calendar_for(locked.receiving_agency, first,
+                                                                 clock.local_date(moment)))  # fmt: skip
+        elif action == "notify_obligation":
             locked.paused_at = moment
         if action == "confirm_payment":
             _resume(locked, moment)
@@ -439,9 +438,9 @@ def dossier_issue_extension(
     if dossier.effective_due_at is None or new_due_at <= dossier.effective_due_at:
         raise TransitionError(_("Ngày hẹn trả mới phải sau hạn giải quyết hiện tại."))
     due_date = clock.due_date_of(dossier.effective_due_at)
-    cal = clock.load_calendar(min(clock.local_date(at), due_date), max(clock.local_date(at), due_date),
-                              agency=dossier.receiving_agency)  # fmt: skip
-    late = clock.engine.count_working_days(clock.local_date(at), due_date, cal) < 1
+    today = clock.local_date(at)
+    cal = clock.calendar_for(dossier.receiving_agency, min(today, due_date), max(today, due_date))
+    late = engine.count_working_days(today, due_date, cal) < 1
     extension = Extension.objects.create(
         dossier=dossier, issued_at=at, reason=reason, new_due_at=new_due_at, apology_late=late
     )
@@ -467,7 +466,7 @@ def _recomputed_due(dossier: Dossier) -> dt.datetime | None:
         started, value = dossier.accepted_at, dossier.time_limit_value
     if started is None or value is None:
         return None
-    return clock.compute_due(started, value, unit, agency=dossier.receiving_agency).due_at
+    return compute_due(started, value, unit, agency=dossier.receiving_agency).due_at
 
 
 @transaction.atomic
@@ -495,9 +494,7 @@ def dossiers_recompute_for_calendar(*, dates: list[dt.date], actor: Any = None) 
         if new_due is None:
             continue
         printed_floor = (
-            clock.engine.end_of_day(clock.local_date(dossier.printed_due_at))
-            if dossier.printed_due_at
-            else None
+            engine.end_of_day(clock.local_date(dossier.printed_due_at)) if dossier.printed_due_at else None
         )
         judged = max(new_due, printed_floor) if printed_floor else new_due
         if judged == dossier.effective_due_at:

@@ -1,10 +1,15 @@
-"""Dossiers listen to calendar corrections and recompute the deadlines of open dossiers."""
+"""Signals of dossiers: calendar corrections recompute deadlines; transitions notify applicants."""
 
 from __future__ import annotations
 
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from minhbach.core.workdays.signals import calendar_changed
+
+# Sent by ``services._record`` once the transaction of a transition has committed, with
+# ``dossier_id`` and ``action`` (the transition's name, e.g. "finish"). Never sent for a
+# rolled-back transition nor for bulk-loaded rows (the demo, which bypasses services).
+dossier_transitioned = Signal()
 
 
 @receiver(calendar_changed, dispatch_uid="dossiers-recompute-deadlines")
@@ -12,3 +17,12 @@ def recompute_open_deadlines(sender, dates, **kwargs) -> None:
     from minhbach.dossiers.services import dossiers_recompute_for_calendar
 
     dossiers_recompute_for_calendar(dates=list(dates))
+
+
+@receiver(dossier_transitioned, dispatch_uid="dossiers-notify-applicant")
+def notify_applicant_on_transition(sender, dossier_id: int, action: str, **kwargs) -> None:
+    """Queue the applicant's notification for the transitions a citizen must hear about."""
+    from minhbach.dossiers import notifications, tasks
+
+    if action in notifications.APPLICANT_ACTIONS:
+        tasks.notify_applicant.enqueue(dossier_id=dossier_id, action=action)

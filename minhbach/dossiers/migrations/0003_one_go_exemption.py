@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0002_dossier_components'),
+        ("dossiers", "0002_dossier_components"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dossier',
-            name='one_go_exemption',
-            field=models.TextField(blank=True, help_text='Cán bộ ghi khi hồ sơ nộp lại có tình tiết mới; được ghi sổ cái.', verbose_name='lý do miễn xét “một lần” (có tình tiết mới)'),
+            model_name="dossier",
+            name="one_go_exemption",
+            field=models.TextField(
+                blank=True,
+                help_text="Cán bộ ghi khi hồ sơ nộp lại có tình tiết mới; được ghi sổ cái.",
+                verbose_name="lý do miễn xét “một lần” (có tình tiết mới)",
+            ),
         ),
     ]

@@ -11,7 +11,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from minhbach.dossiers import clock, links, lookup, services
+from minhbach.core.workdays.calendar import compute_due
+from minhbach.dossiers import links, lookup, services
 from minhbach.dossiers.tests.conftest import at
 
 LOOKUP = "/ho-so/tra-cuu/"
@@ -237,9 +238,7 @@ def test_query_count_is_bounded(client, dossier, django_assert_max_num_queries):
 
 
 def test_stored_trace_renders_like_the_engine(desk):
-    deadline = clock.start(
-        accepted_at=at("2024-04-26 16:00"), value=Decimal(3), unit="working_day", agency=desk
-    )
+    deadline = compute_due(at("2024-04-26 16:00"), Decimal(3), "working_day", agency=desk)
     assert lookup.render_trace(deadline.as_dict()) == deadline.lines()
     assert any("làm bù" in line for line in deadline.lines())  # Saturday 04/5/2024 counted
     assert lookup.render_trace({}) == []

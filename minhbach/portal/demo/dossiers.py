@@ -31,7 +31,8 @@ from minhbach.core import ledger
 from minhbach.core.workdays import engine
 from minhbach.core.workdays.calendar import load_calendar
 from minhbach.dossiers import clock
-from minhbach.dossiers.importers import clock_pause, clock_resume, clock_start, pending_for
+from minhbach.dossiers.clock import pause_clock, resume_clock, start_clock
+from minhbach.dossiers.importers import pending_for
 from minhbach.dossiers.models import (
     Applicant,
     Dossier,
@@ -357,7 +358,7 @@ class _Simulator:
             span = max(engine.count_working_days(today, due_day, cal), 0)
             ask_day = _next_working(today, cal, rng.randint(0, max(span - 1, 0))) if span > 1 else today
             asked = _later(last, ask_day, rng)
-            clock_pause(d, asked, cal)
+            pause_clock(d, asked, cal)
             d.supplements_after += 1
             items = [{"name": rng.choice(SUPPLEMENT_ITEMS), "reason": "Cần bổ sung để thẩm định"}]
             sim.supplements.append(
@@ -389,7 +390,7 @@ class _Simulator:
             back_day = engine.to_local(back).date()
             if not engine.is_working_day(back_day, cal):
                 back = _later(asked, _next_working(back_day, cal), rng)
-            clock_resume(d, back, cal)
+            resume_clock(d, back, cal)
             sim.supplements[-1].completed_at = back
             self.step(sim, "complete_supplement", back, Status.IN_PROGRESS, due_at=d.effective_due_at)
             last = back
@@ -439,7 +440,7 @@ class _Simulator:
 
     def _accept(self, sim: _Sim, at: dt.datetime) -> None:
         d = sim.dossier
-        clock_start(d, at, self.cal)
+        start_clock(d, at, self.cal)
         if sim.code_at is None:
             sim.code_at = at
         self.step(

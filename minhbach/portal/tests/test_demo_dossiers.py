@@ -10,6 +10,7 @@ import pytest
 
 from minhbach.core import ledger
 from minhbach.core.models import LedgerEntry
+from minhbach.core.workdays.calendar import compute_due
 from minhbach.core.workdays.seed import seed_years
 from minhbach.dossiers import clock
 from minhbach.dossiers.models import Dossier, DossierEvent, DossierSequence, Status
@@ -70,11 +71,9 @@ def test_deadlines_and_punctuality_follow_the_clock(slice_):
             assert d.effective_due_at is None
             continue
         if checked < 40:
-            deadline = clock.start(
-                accepted_at=d.accepted_at,
-                value=d.time_limit_value,
-                unit=d.time_limit_unit,
-                agency=d.receiving_agency,
+            # Independently of the shared clock steps: the database calendar, one dossier at a time.
+            deadline = compute_due(
+                d.accepted_at, d.time_limit_value, d.time_limit_unit, agency=d.receiving_agency
             )
             assert d.original_due_at == deadline.due_at and d.day_zero == deadline.day_zero
             if d.supplements_after == 0:
