@@ -358,6 +358,16 @@ def _open_step(dossier: Dossier, agency: Agency, at: dt.datetime) -> None:
     DossierStep.objects.create(dossier=dossier, agency=agency, received_at=at)
 
 
+def _pauses_on_obligation(dossier: Dossier) -> bool:
+    """Whether waiting for a fee or tax payment (status 6) stops the clock.
+
+    Portal practice pauses it [V-3P]; the legal basis is not settled (DOMAIN.md §5.2, §12
+    question 7), so it is the rule set's ``dossier.pause_on_financial_obligation`` (default yes).
+    """
+    settings = dossier.ruleset.settings if dossier.ruleset_id else {}
+    return bool((settings.get("dossier") or {}).get("pause_on_financial_obligation", True))
+
+
 def _simple(action: str, *, reason_required: str | None = None, ends: bool = False):
     @transaction.atomic
     def service(
@@ -371,11 +381,11 @@ def _simple(action: str, *, reason_required: str | None = None, ends: bool = Fal
         previous = _move(locked, action)
         if action == "transfer" and agency is not None:
             locked.handling_agency = agency
-        if action == "notify_obligation" and locked.effective_due_at is not None:
-            first = locked.clock_day_zero or clock.local_date(moment)
-            clock.pause_clock(locked, moment, clock.calendar_for(locked.receiving_agency, first,
-                                                                 clock.local_date(moment)))  # fmt: skip
-        elif action == "notify_obligation":
+        if action == "notify_obligation" and _pauses_on_obligation(locked):
+            if locked.effective_due_at is not None:
+                first = locked.clock_day_zero or clock.local_date(moment)
+                cal = clock.calendar_for(locked.receiving_agency, first, clock.local_date(moment))
+                clock.pause_clock(locked, moment, cal)
             locked.paused_at = moment
         if action == "confirm_payment":
             _resume(locked, moment)

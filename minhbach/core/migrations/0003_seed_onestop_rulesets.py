@@ -24,6 +24,7 @@ DOSSIER = {
     "dossier": {
         "lateness_reference": "original",
         "late_after_supplement_requests": 2,
+        "pause_on_financial_obligation": True,
         "one_go": {
             "max_pre_acceptance_requests": 1,
             "max_post_acceptance_requests": 0,

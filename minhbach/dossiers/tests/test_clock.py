@@ -216,3 +216,17 @@ def test_a_removed_holiday_does_not_shorten_the_printed_appointment(
         calendar_day_remove(actor=None, calendar_day=row, legal_ref="Thử nghiệm")
     dossier.refresh_from_db()
     assert due_date_of(dossier.effective_due_at) == dt.date(2024, 5, 7)  # the later of printed and recomputed
+
+
+@pytest.mark.parametrize(("pauses", "due"), [(True, dt.date(2024, 3, 13)), (False, dt.date(2024, 3, 11))])
+def test_waiting_for_a_payment_pauses_only_if_the_rule_set_says_so(register, pauses, due):
+    from minhbach.core.models import RuleSet
+
+    ruleset = RuleSet.objects.get(code="vn-2018", version=1)
+    ruleset.settings = {**ruleset.settings, "dossier": {**ruleset.settings["dossier"],
+                                                        "pause_on_financial_obligation": pauses}}  # fmt: skip
+    ruleset.save()
+    dossier = _in_progress(register)  # due Mon 11/03/2024
+    services.dossier_notify_obligation(actor=None, dossier=dossier, at=at("2024-03-05 10:00"))
+    dossier = services.dossier_confirm_payment(actor=None, dossier=dossier, at=at("2024-03-07 10:00"))
+    assert due_date_of(dossier.effective_due_at) == due
