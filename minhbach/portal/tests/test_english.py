@@ -150,7 +150,9 @@ def test_compiled_catalogue_matches_the_po_file(po_entries):
     stale = [
         e["msgid"]
         for e in _messages(po_entries)
-        if "msgid_plural" not in e and compiled.gettext(e["msgid"]) != e["msgstr"]
+        if "msgid_plural" not in e
+        and (compiled.pgettext(e["msgctxt"], e["msgid"]) if "msgctxt" in e else compiled.gettext(e["msgid"]))
+        != e["msgstr"]
     ]
     assert stale == [], "run: python manage.py compilemessages -l en"
 
@@ -174,7 +176,7 @@ def chrome_msgids(po_entries) -> list[str]:
         e["msgid"]
         for e in _messages(po_entries)
         if len(e["msgid"]) >= 8
-        and e["msgstr"] != e["msgid"]
+        and e.get("msgstr", e.get("msgstr[1]")) != e["msgid"]
         and any(loc.startswith(("templates/", "portal/")) for loc in e.get("locations", []))
     ]
 
