@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "minhbach.accounts",
     "minhbach.procedures",
     "minhbach.dossiers",
+    "minhbach.feedback",
+    "minhbach.ratings",
     "minhbach.portal",
 ]
 

@@ -13,6 +13,9 @@ urlpatterns = [
     path("ho-so/", include("minhbach.dossiers.urls_public")),
     path("can-bo/ho-so/", include("minhbach.dossiers.urls_staff")),
     path("can-bo/ho-so/", include("minhbach.dossiers.urls_slips")),
+    path("phan-anh/", include("minhbach.feedback.urls_public")),
+    path("can-bo/phan-anh/", include("minhbach.feedback.urls_staff")),
+    path("danh-gia/", include("minhbach.ratings.urls")),
     path("", include("minhbach.portal.urls")),
 ]
 
