@@ -32,12 +32,21 @@ _VIEW_BASE = (
 _DOSSIER_VIEW = ("dossiers.view_dossier",)
 _DOSSIER_HANDLE = ("dossiers.view_dossier", "dossiers.change_dossier")
 _DOSSIER_DESK = ("dossiers.view_dossier", "dossiers.add_dossier", "dossiers.change_dossier")
+_FEEDBACK_VIEW = ("feedback.view_feedback",)
+_FEEDBACK_HANDLE = ("feedback.view_feedback", "feedback.change_feedback")
+_FEEDBACK_DESK = ("feedback.view_feedback", "feedback.add_feedback", "feedback.change_feedback")
+# Ratings are seen as aggregates only; nobody is granted a view of individual ratings' authors.
+_RATINGS_VIEW = ("ratings.view_rating",)
 _LISTING_VIEW = ("procedures.view_procedurelisting",)
 _LISTING_EDIT = ("procedures.view_procedurelisting", "procedures.change_procedurelisting")
 
 ROLES: tuple[Role, ...] = (
-    Role("desk_officer", _("Cán bộ Bộ phận Một cửa"), (*_VIEW_BASE, *_LISTING_EDIT, *_DOSSIER_DESK)),
-    Role("specialist", _("Chuyên viên xử lý hồ sơ"), (*_VIEW_BASE, *_DOSSIER_HANDLE)),
+    Role(
+        "desk_officer",
+        _("Cán bộ Bộ phận Một cửa"),
+        (*_VIEW_BASE, *_LISTING_EDIT, *_DOSSIER_DESK, *_FEEDBACK_DESK),
+    ),
+    Role("specialist", _("Chuyên viên xử lý hồ sơ"), (*_VIEW_BASE, *_DOSSIER_HANDLE, *_FEEDBACK_HANDLE)),
     Role(
         "unit_leader",
         _("Lãnh đạo đơn vị"),
@@ -45,6 +54,8 @@ ROLES: tuple[Role, ...] = (
             *_VIEW_BASE,
             *_LISTING_EDIT,
             *_DOSSIER_HANDLE,
+            *_FEEDBACK_HANDLE,
+            *_RATINGS_VIEW,
             "accounts.view_official",
             "units.change_agency",
             "core.view_ledgerentry",
@@ -57,6 +68,8 @@ ROLES: tuple[Role, ...] = (
             *_VIEW_BASE,
             *_LISTING_VIEW,
             *_DOSSIER_VIEW,
+            *_FEEDBACK_VIEW,
+            *_RATINGS_VIEW,
             "accounts.view_official",
             "core.view_ledgerentry",
             "core.add_calendarday",
@@ -68,7 +81,7 @@ ROLES: tuple[Role, ...] = (
     Role(
         "council_member",
         _("Thành viên Hội đồng Thi đua – Khen thưởng"),
-        (*_VIEW_BASE, *_LISTING_VIEW, *_DOSSIER_VIEW),
+        (*_VIEW_BASE, *_LISTING_VIEW, *_DOSSIER_VIEW, *_FEEDBACK_VIEW, *_RATINGS_VIEW),
         jurisdiction_wide=True,
     ),
     Role(
@@ -78,6 +91,8 @@ ROLES: tuple[Role, ...] = (
             *_VIEW_BASE,
             *_LISTING_VIEW,
             *_DOSSIER_VIEW,
+            *_FEEDBACK_VIEW,
+            *_RATINGS_VIEW,
             "accounts.view_official",
             "core.view_ledgerentry",
             "core.view_ruleset",
@@ -91,6 +106,8 @@ ROLES: tuple[Role, ...] = (
             *_VIEW_BASE,
             *_LISTING_EDIT,
             *_DOSSIER_DESK,
+            *_FEEDBACK_DESK,
+            *_RATINGS_VIEW,
             "accounts.view_official",
             "accounts.add_official",
             "accounts.change_official",
