@@ -207,6 +207,10 @@ DOSSIER_UPLOAD_MAX_TOTAL_BYTES = int(env("DOSSIER_UPLOAD_MAX_TOTAL_MB", "30") or
 DOSSIER_LOOKUP_RATE_LIMIT = int(env("DOSSIER_LOOKUP_RATE_LIMIT", "10") or 10)
 DOSSIER_LOOKUP_RATE_WINDOW = int(env("DOSSIER_LOOKUP_RATE_WINDOW_SECONDS", "600") or 600)
 
+# Counter kiosk ratings (minhbach.ratings): attempts per client address in the window (seconds).
+RATINGS_KIOSK_RATE_LIMIT = int(env("RATINGS_KIOSK_RATE_LIMIT", "20") or 20)
+RATINGS_KIOSK_RATE_WINDOW = int(env("RATINGS_KIOSK_RATE_WINDOW_SECONDS", "600") or 600)
+
 # Background work: the Django Tasks API (django-tasks, the same API as Django 6's django.tasks).
 # The default queue is a database table (django-tasks-db), worked by ``manage.py db_worker``; no
 # broker to run. ``immediate`` runs each task in the enqueuing process (development, tests).
