@@ -247,3 +247,16 @@ def test_stored_trace_renders_like_the_engine(desk):
 
 def test_code_typed_in_lower_case_is_found(client, dossier):
     assert post(client, dossier.code.lower(), "3456").status_code == 200
+
+
+def test_a_returned_dossier_links_to_its_rating_page(client, register):
+    from minhbach.dossiers import links, services
+    from minhbach.ratings.tokens import rating_url
+
+    dossier = services.dossier_accept(actor=None, dossier=register(), accepted_at=at("2024-03-04 09:00"))
+    page = client.get(links.lookup_url(dossier.code).replace("http://127.0.0.1:8000", "")).content.decode()
+    assert "/danh-gia/" not in page
+    for step in (services.dossier_transfer, services.dossier_finish, services.dossier_return):
+        dossier = step(actor=None, dossier=dossier)
+    page = client.get(links.lookup_url(dossier.code).replace("http://127.0.0.1:8000", "")).content.decode()
+    assert rating_url(dossier.code).replace("&", "&amp;") in page or rating_url(dossier.code) in page

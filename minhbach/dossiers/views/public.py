@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from minhbach.dossiers import links, lookup, services, uploads
-from minhbach.dossiers.models import DossierDocument
+from minhbach.dossiers.models import DossierDocument, Status
 from minhbach.dossiers.public_forms import CODE_RE, LookupForm, OnlineSubmissionForm
 from minhbach.procedures import selectors as procedure_selectors
 from minhbach.procedures.models import Channel, Procedure
@@ -185,7 +185,12 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 
 def _result(request: HttpRequest, dossier) -> HttpResponse:
-    context = {"dossier": lookup.public_view(dossier)}
+    context = {"dossier": lookup.public_view(dossier), "rating_url": None}
+    if dossier.status == Status.RETURNED:
+        # The receipt's QR leads here; once the result is returned the citizen may rate it (§7.4).
+        from minhbach.ratings.tokens import rating_url
+
+        context["rating_url"] = rating_url(dossier.code)
     return _private(render(request, "dossiers/public/lookup_result.html", context))
 
 
