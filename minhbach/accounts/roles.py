@@ -34,6 +34,7 @@ _DOSSIER_HANDLE = ("dossiers.view_dossier", "dossiers.change_dossier")
 _DOSSIER_DESK = ("dossiers.view_dossier", "dossiers.add_dossier", "dossiers.change_dossier")
 _FEEDBACK_VIEW = ("feedback.view_feedback",)
 _FEEDBACK_HANDLE = ("feedback.view_feedback", "feedback.change_feedback")
+_FEEDBACK_APPROVE = ("feedback.approve_feedback",)  # the unit leader approves and publishes answers
 _FEEDBACK_DESK = ("feedback.view_feedback", "feedback.add_feedback", "feedback.change_feedback")
 # Ratings are seen as aggregates only; nobody is granted a view of individual ratings' authors.
 _RATINGS_VIEW = ("ratings.view_rating",)
@@ -55,6 +56,7 @@ ROLES: tuple[Role, ...] = (
             *_LISTING_EDIT,
             *_DOSSIER_HANDLE,
             *_FEEDBACK_HANDLE,
+            *_FEEDBACK_APPROVE,
             *_RATINGS_VIEW,
             "accounts.view_official",
             "units.change_agency",
@@ -107,6 +109,7 @@ ROLES: tuple[Role, ...] = (
             *_LISTING_EDIT,
             *_DOSSIER_DESK,
             *_FEEDBACK_DESK,
+            *_FEEDBACK_APPROVE,
             *_RATINGS_VIEW,
             "accounts.view_official",
             "accounts.add_official",

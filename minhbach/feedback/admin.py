@@ -1,0 +1,33 @@
+"""Read-mostly admin: writes go through services (history and ledger), so nothing is editable here."""
+
+from django.contrib import admin
+
+from minhbach.feedback.models import Feedback, FeedbackEvent
+
+
+class FeedbackEventInline(admin.TabularInline):
+    model = FeedbackEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "from_state", "to_state", "at", "actor", "agency", "note")
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ("code", "agency", "category", "state", "received_at", "published_at")
+    list_filter = ("state", "category", "channel")
+    search_fields = ("code",)
+    inlines = [FeedbackEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
