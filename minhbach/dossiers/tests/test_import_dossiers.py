@@ -239,7 +239,10 @@ def test_progress_counter_on_a_terminal(desk, version, tmp_path):
     path = write_csv(tmp_path, [row(MaHoSo=f"P-{i}") for i in range(30)])
     err = Terminal()
     call_command("import_dossiers", str(path), stdout=io.StringIO(), stderr=err)
-    assert "\r25/30 dòng" in err.getvalue() and "\r30/30 dòng\n" in err.getvalue()
+    drawn = err.getvalue()
+    assert "\r[#########################.....] 25/30 " in drawn
+    assert "\r[##############################] 30/30 " in drawn
+    assert drawn.endswith("\r")  # the bar is cleared before the report is printed
 
 
 @pytest.mark.parametrize(

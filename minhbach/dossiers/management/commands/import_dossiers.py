@@ -6,12 +6,12 @@ line number and reason, good rows are kept); importing the same file again chang
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from minhbach.core.progress import ProgressBar
 from minhbach.dossiers.importers import RowError, import_file
 
 
@@ -26,20 +26,13 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("Không tìm thấy tệp %(path)s.") % {"path": path})
-        stderr = self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr
-        show = not options["no_progress"] and hasattr(stderr, "isatty") and stderr.isatty()
-
-        def progress(done: int, total: int) -> None:
-            if show and (done == total or done % 25 == 0):
-                stderr.write(f"\r{done}/{total} dòng")
-                if done == total:
-                    stderr.write("\n")
-                stderr.flush()
-
+        bar = ProgressBar(self, enabled=not options["no_progress"])
         try:
-            report = import_file(path, progress=progress)
+            report = import_file(path, progress=bar if bar.enabled else None)
         except RowError as exc:
             raise CommandError(str(exc)) from exc
+        finally:
+            bar.close()
         for error in report.errors:
             self.stderr.write(str(error))
         message = _(

@@ -8,16 +8,14 @@ for scripts and CI.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minhbach.core.progress import ProgressBar
 from minhbach.procedures.importers import ImportReport, ReportLine, import_paths
-
-BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
@@ -51,26 +49,15 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Không tìm thấy: %(paths)s. Không có dữ liệu nào được ghi.") % {"paths": ", ".join(missing)}
             )
-        show = not options["no_progress"] and self._is_tty()
-        report = import_paths(paths, progress=self._draw if show else None)
-        if show:
-            self.stderr.write("\r" + " " * (BAR_WIDTH + 60) + "\r", ending="")
+        bar = ProgressBar(self, enabled=not options["no_progress"])
+        report = import_paths(paths, progress=bar if bar.enabled else None)
+        bar.close()
         self._print(report, options["verbosity"])
         if options["strict"] and report.failed:
             raise CommandError(
                 _("%(count)d bản ghi không nhập được (--strict).") % {"count": len(report.failed)},
                 returncode=2,
             )
-
-    def _is_tty(self) -> bool:
-        stream = getattr(self.stderr, "_out", sys.stderr)
-        return bool(getattr(stream, "isatty", lambda: False)())
-
-    def _draw(self, done: int, total: int, path: Path) -> None:
-        filled = BAR_WIDTH * done // max(total, 1)
-        bar = "#" * filled + "." * (BAR_WIDTH - filled)
-        self.stderr.write(f"\r[{bar}] {done}/{total} {path.name[:40]:<40}", ending="")
-        self.stderr.flush()
 
     def _lines(self, title: str, lines: list[ReportLine], style, verbosity: int) -> None:
         if not lines:
