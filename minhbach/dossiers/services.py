@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from minhbach.core import ledger
 from minhbach.core.selectors import ruleset_in_force
 from minhbach.core.workdays import engine
-from minhbach.core.workdays.calendar import compute_due
 from minhbach.dossiers import clock, codes, signals, slips
 from minhbach.dossiers.models import (
     Applicant,
@@ -466,7 +465,10 @@ def dossier_issue_extension(
 OPEN_STATES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION)
 
 
-def _recomputed_due(dossier: Dossier) -> dt.datetime | None:
+def _clock_segment(dossier: Dossier) -> tuple[dt.datetime, Decimal] | None:
+    """Where the running clock started and what it had to run: the acceptance and the full limit,
+    or, after a resumed pause, the resumption and the remainder (calendar units always move from
+    the acceptance, §5.6 rule 2)."""
     unit = TimeUnit(dossier.time_limit_unit)
     if unit in clock.CALENDAR_UNITS or unit == TimeUnit.SAME_DAY:
         started, value = dossier.accepted_at, dossier.time_limit_value
@@ -474,9 +476,7 @@ def _recomputed_due(dossier: Dossier) -> dt.datetime | None:
         started, value = dossier.clock_started_at, dossier.remaining_value
     else:
         started, value = dossier.accepted_at, dossier.time_limit_value
-    if started is None or value is None:
-        return None
-    return compute_due(started, value, unit, agency=dossier.receiving_agency).due_at
+    return None if started is None or value is None else (started, value)
 
 
 @transaction.atomic
@@ -485,24 +485,47 @@ def dossiers_recompute_for_calendar(*, dates: list[dt.date], actor: Any = None) 
 
     DOMAIN.md §3.7 and §12 question 6: the printed appointment stays as issued; the dossier is
     judged against the later of the printed date and the recomputed due date, and both the old
-    and the new dates go into the dossier's history. Returns the number of dossiers changed.
+    and the new dates go into the dossier's history. Paused dossiers are left alone: their due
+    date is recomputed on the current calendar when the clock resumes. The calendar is read once
+    per receiving agency, not once per dossier. Returns the number of dossiers changed.
     """
     if not dates:
         return 0
     first, last = min(dates), max(dates)
-    candidates = (
-        Dossier.objects.select_for_update()
+    candidates = list(
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("receiving_agency")
-        .filter(status__in=OPEN_STATES, day_zero__lte=last, effective_due_at__isnull=False)
+        .filter(
+            status__in=OPEN_STATES,
+            paused_at__isnull=True,
+            day_zero__lte=last,
+            effective_due_at__gt=dt.datetime.combine(first, dt.time(0), tzinfo=engine.VN_TZ),
+        )
         .exclude(time_limit_unit=TimeUnit.UNSPECIFIED)
+        .order_by("receiving_agency_id", "pk")
     )
+    segments = {d.pk: _clock_segment(d) for d in candidates}
+    calendars: dict[int, engine.WorkCalendar] = {}
+    for agency_id in {d.receiving_agency_id for d in candidates}:
+        spans = [
+            clock.start_window(seg[0], seg[1], d.time_limit_unit)
+            for d in candidates
+            if d.receiving_agency_id == agency_id and (seg := segments[d.pk]) is not None
+        ]
+        if spans:
+            agency = next(d.receiving_agency for d in candidates if d.receiving_agency_id == agency_id)
+            calendars[agency_id] = clock.calendar_for(
+                agency, min(a for a, _b in spans), max(b for _a, b in spans)
+            )
     changed = 0
     for dossier in candidates:
-        if clock.due_date_of(dossier.effective_due_at) < first:
+        segment = segments[dossier.pk]
+        if segment is None:
             continue
-        new_due = _recomputed_due(dossier)
-        if new_due is None:
-            continue
+        started, value = segment
+        new_due = engine.due(
+            started, value, dossier.time_limit_unit, calendars[dossier.receiving_agency_id]
+        ).due_at
         printed_floor = (
             engine.end_of_day(clock.local_date(dossier.printed_due_at)) if dossier.printed_due_at else None
         )

@@ -230,3 +230,29 @@ def test_waiting_for_a_payment_pauses_only_if_the_rule_set_says_so(register, pau
     services.dossier_notify_obligation(actor=None, dossier=dossier, at=at("2024-03-05 10:00"))
     dossier = services.dossier_confirm_payment(actor=None, dossier=dossier, at=at("2024-03-07 10:00"))
     assert due_date_of(dossier.effective_due_at) == due
+
+
+def test_recomputation_reads_the_calendar_once_and_leaves_paused_dossiers_alone(register):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minhbach.dossiers.models import DossierEvent
+
+    running = [_in_progress(register, accepted=f"2024-03-0{day} 09:00") for day in (4, 5, 6)]
+    paused = _in_progress(register, accepted="2024-03-04 10:00")
+    services.dossier_request_supplement(
+        actor=None, dossier=paused, items=[{"name": "Giấy tờ"}], reason="Thiếu", at=at("2024-03-05 10:00")
+    )
+    from minhbach.core.models import CalendarDay
+
+    CalendarDay.objects.create(date=dt.date(2024, 3, 7), kind="local_day_off", name="Nghỉ", scope="national")
+    with CaptureQueriesContext(connection) as queries:
+        assert services.dossiers_recompute_for_calendar(dates=[dt.date(2024, 3, 7)]) == 3
+    calendar_reads = [q for q in queries.captured_queries if "core_calendarday" in q["sql"]]
+    assert len(calendar_reads) == 1
+    for dossier in running:
+        dossier.refresh_from_db()
+    assert [due_date_of(d.effective_due_at) for d in running] == [
+        dt.date(2024, 3, 12), dt.date(2024, 3, 13), dt.date(2024, 3, 14)
+    ]  # fmt: skip
+    assert not DossierEvent.objects.filter(dossier=paused, action="deadline_recomputed").exists()
