@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minhbach.core.models import LedgerEntry
 
@@ -211,15 +212,15 @@ def verify() -> VerifyResult:
     for entry in _walk():
         if entry.seq != expected_seq:
             if entry.seq > expected_seq:
-                reason = f"thiếu bút toán #{expected_seq} (bị xóa hoặc chưa từng ghi)"
+                reason = _("thiếu bút toán #%(seq)d (bị xóa hoặc chưa từng ghi)") % {"seq": expected_seq}
                 return VerifyResult(checked, prev_hash, Break(expected_seq, reason))
-            return VerifyResult(checked, prev_hash, Break(entry.seq, "số thứ tự trùng hoặc bị đảo"))
+            return VerifyResult(checked, prev_hash, Break(entry.seq, _("số thứ tự trùng hoặc bị đảo")))
         if entry.prev_hash != prev_hash:
-            reason = "mắt xích trước không khớp (bút toán bị chèn, đảo thứ tự hoặc bút toán trước bị xóa)"
+            reason = _("mắt xích trước không khớp (bút toán bị chèn, đảo thứ tự hoặc bút toán trước bị xóa)")
             return VerifyResult(checked, prev_hash, Break(entry.seq, reason))
         if compute_hash(entry) != entry.hash:
             return VerifyResult(
-                checked, prev_hash, Break(entry.seq, "nội dung đã bị sửa (mã băm không khớp)")
+                checked, prev_hash, Break(entry.seq, _("nội dung đã bị sửa (mã băm không khớp)"))
             )
         prev_hash = entry.hash
         expected_seq += 1

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from minhbach.core import ledger
 
@@ -15,8 +16,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = ledger.verify()
         if not result.ok:
-            raise CommandError(f"Sổ cái bị can thiệp tại bút toán {result.broken}")
+            raise CommandError(_("Sổ cái bị can thiệp tại bút toán %(entry)s") % {"entry": result.broken})
         expected = options.get("expect_head")
         if expected and not ledger.LedgerEntry.objects.filter(hash=expected).exists():
-            raise CommandError(f"Không tìm thấy mã băm đã công bố {expected}: sổ cái đã bị viết lại.")
-        self.stdout.write(f"OK: {result.checked} bút toán, mã băm đầu chuỗi {result.head_hash}")
+            raise CommandError(
+                _("Không tìm thấy mã băm đã công bố %(hash)s: sổ cái đã bị viết lại.") % {"hash": expected}
+            )
+        self.stdout.write(
+            _("OK: %(count)d bút toán, mã băm đầu chuỗi %(hash)s")
+            % {"count": result.checked, "hash": result.head_hash}
+        )

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from minhbach.procedures import posters
 
@@ -21,7 +22,10 @@ def _date(value: str) -> dt.date:
             return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise CommandError(f"Ngày “{value}” không hợp lệ; hãy nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025.")
+    raise CommandError(
+        _("Ngày “%(value)s” không hợp lệ; hãy nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025.")
+        % {"value": value}
+    )
 
 
 class Command(BaseCommand):
@@ -41,23 +45,30 @@ class Command(BaseCommand):
         code = options["unit_code"]
         agency = posters.find_agency(code)
         if agency is None:
-            raise CommandError(f"Không tìm thấy đơn vị có mã định danh hoặc đường dẫn “{code}”.")
+            raise CommandError(
+                _("Không tìm thấy đơn vị có mã định danh hoặc đường dẫn “%(code)s”.") % {"code": code}
+            )
         on = _date(options["on"]) if options["on"] else None
         if on is not None and (on < agency.valid_from or (agency.valid_to and on > agency.valid_to)):
-            raise CommandError(f"{agency.name} không hoạt động vào ngày {on:%d/%m/%Y}.")
+            raise CommandError(
+                _("%(agency)s không hoạt động vào ngày %(day)s.")
+                % {"agency": agency.name, "day": f"{on:%d/%m/%Y}"}
+            )
         poster = posters.build_poster(agency, on)
         pdf = posters.render_pdf(poster)
         out = Path(options["out"] or poster.filename)
         try:
             out.write_bytes(pdf)
         except OSError as error:
-            raise CommandError(f"Không ghi được tệp {out}: {error.strerror}.") from error
+            raise CommandError(
+                _("Không ghi được tệp %(path)s: %(error)s.") % {"path": out, "error": error.strerror}
+            ) from error
         # Recorded only once the file exists: a poster that was never produced was never posted.
         recorded = 0 if options["no_record"] else posters.record_poster(actor=None, poster=poster)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Đã tạo bảng niêm yết {poster.count} thủ tục của {agency.name} "
-                f"(ngày {poster.on:%d/%m/%Y}): {out}"
+                _("Đã tạo bảng niêm yết %(count)d thủ tục của %(agency)s (ngày %(day)s): %(path)s")
+                % {"count": poster.count, "agency": agency.name, "day": f"{poster.on:%d/%m/%Y}", "path": out}
             )
         )
         if options["no_record"]:
