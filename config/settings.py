@@ -79,7 +79,11 @@ INSTALLED_APPS = [
     "minhbach.procedures",
     "minhbach.dossiers",
     "minhbach.feedback",
+    "minhbach.open311",
     "minhbach.ratings",
+    "minhbach.disclosure",
+    "minhbach.indicators",
+    "minhbach.emulation",
     "minhbach.portal",
 ]
 

@@ -15,7 +15,16 @@ urlpatterns = [
     path("can-bo/ho-so/", include("minhbach.dossiers.urls_slips")),
     path("phan-anh/", include("minhbach.feedback.urls_public")),
     path("can-bo/phan-anh/", include("minhbach.feedback.urls_staff")),
+    path("open311/v2/", include("minhbach.open311.urls")),
     path("danh-gia/", include("minhbach.ratings.urls")),
+    path("cong-khai/", include("minhbach.disclosure.urls_public")),
+    path("minh-bach/", include("minhbach.indicators.urls_public")),
+    path("can-bo/chi-so/", include("minhbach.indicators.urls_staff")),
+    path("co-quan/", include("minhbach.disclosure.urls_units")),
+    path("can-bo/cong-khai/", include("minhbach.disclosure.urls_staff")),
+    path("can-bo/thi-dua/bao-cao/", include("minhbach.emulation.urls_reports")),
+    path("can-bo/thi-dua/", include("minhbach.emulation.urls_staff")),
+    path("thi-dua/", include("minhbach.emulation.urls_public_results")),
     path("", include("minhbach.portal.urls")),
 ]
 

@@ -40,14 +40,40 @@ _FEEDBACK_DESK = ("feedback.view_feedback", "feedback.add_feedback", "feedback.c
 _RATINGS_VIEW = ("ratings.view_rating",)
 _LISTING_VIEW = ("procedures.view_procedurelisting",)
 _LISTING_EDIT = ("procedures.view_procedurelisting", "procedures.change_procedurelisting")
+_DISCLOSURE_VIEW = (
+    "disclosure.view_publicationitem",
+    "disclosure.view_unitcontact",
+    "disclosure.view_article",
+)
+_DISCLOSURE_EDIT = (*_DISCLOSURE_VIEW, "disclosure.add_publicationitem", "disclosure.change_publicationitem",
+                    "disclosure.add_unitcontact", "disclosure.change_unitcontact", "disclosure.add_article",
+                    "disclosure.change_article")  # fmt: skip
+_EMULATION_VIEW = ("emulation.view_movement", "emulation.view_initiative", "emulation.view_annualrating",
+                   "emulation.view_disciplinecase", "emulation.view_objection", "emulation.view_awardround",
+                   "emulation.view_council", "emulation.view_councilsession",
+                   "emulation.view_awarddecision")  # fmt: skip
+_EMULATION_MANAGE = (*_EMULATION_VIEW, "emulation.add_evaluation", "emulation.add_initiative",
+                     "emulation.add_annualrating", "emulation.add_disciplinecase", "emulation.add_movement",
+                     "emulation.add_review", "emulation.change_review", "emulation.add_emulationgroup",
+                     "emulation.add_registration", "emulation.change_registration",
+                     "emulation.add_replywindow", "emulation.change_objection", "emulation.add_awardround",
+                     "emulation.change_awardround", "emulation.add_council", "emulation.add_councilsession",
+                     "emulation.change_councilsession", "emulation.add_awarddecision",
+                     "emulation.add_revocation")  # fmt: skip
+_EMULATION_VOTE = ("emulation.add_vote",)  # a council member casts his own votes
+_EMULATION_REPLY = ("emulation.add_objection",)  # a unit leader objects for his unit (§10.9)
 
 ROLES: tuple[Role, ...] = (
     Role(
         "desk_officer",
         _("Cán bộ Bộ phận Một cửa"),
-        (*_VIEW_BASE, *_LISTING_EDIT, *_DOSSIER_DESK, *_FEEDBACK_DESK),
+        (*_VIEW_BASE, *_LISTING_EDIT, *_DOSSIER_DESK, *_FEEDBACK_DESK, *_DISCLOSURE_VIEW),
     ),
-    Role("specialist", _("Chuyên viên xử lý hồ sơ"), (*_VIEW_BASE, *_DOSSIER_HANDLE, *_FEEDBACK_HANDLE)),
+    Role(
+        "specialist",
+        _("Chuyên viên xử lý hồ sơ"),
+        (*_VIEW_BASE, *_DOSSIER_HANDLE, *_FEEDBACK_HANDLE, *_DISCLOSURE_VIEW),
+    ),
     Role(
         "unit_leader",
         _("Lãnh đạo đơn vị"),
@@ -58,6 +84,8 @@ ROLES: tuple[Role, ...] = (
             *_FEEDBACK_HANDLE,
             *_FEEDBACK_APPROVE,
             *_RATINGS_VIEW,
+            *_DISCLOSURE_EDIT,
+            *_EMULATION_REPLY,
             "accounts.view_official",
             "units.change_agency",
             "core.view_ledgerentry",
@@ -72,6 +100,8 @@ ROLES: tuple[Role, ...] = (
             *_DOSSIER_VIEW,
             *_FEEDBACK_VIEW,
             *_RATINGS_VIEW,
+            *_DISCLOSURE_EDIT,
+            *_EMULATION_MANAGE,
             "accounts.view_official",
             "core.view_ledgerentry",
             "core.add_calendarday",
@@ -83,7 +113,16 @@ ROLES: tuple[Role, ...] = (
     Role(
         "council_member",
         _("Thành viên Hội đồng Thi đua – Khen thưởng"),
-        (*_VIEW_BASE, *_LISTING_VIEW, *_DOSSIER_VIEW, *_FEEDBACK_VIEW, *_RATINGS_VIEW),
+        (
+            *_VIEW_BASE,
+            *_LISTING_VIEW,
+            *_DOSSIER_VIEW,
+            *_FEEDBACK_VIEW,
+            *_RATINGS_VIEW,
+            *_DISCLOSURE_VIEW,
+            *_EMULATION_VIEW,
+            *_EMULATION_VOTE,
+        ),
         jurisdiction_wide=True,
     ),
     Role(
@@ -95,6 +134,8 @@ ROLES: tuple[Role, ...] = (
             *_DOSSIER_VIEW,
             *_FEEDBACK_VIEW,
             *_RATINGS_VIEW,
+            *_DISCLOSURE_VIEW,
+            *_EMULATION_VIEW,
             "accounts.view_official",
             "core.view_ledgerentry",
             "core.view_ruleset",
@@ -111,6 +152,7 @@ ROLES: tuple[Role, ...] = (
             *_FEEDBACK_DESK,
             *_FEEDBACK_APPROVE,
             *_RATINGS_VIEW,
+            *_DISCLOSURE_EDIT,
             "accounts.view_official",
             "accounts.add_official",
             "accounts.change_official",

@@ -74,21 +74,28 @@ def _earlier_failure(window_days: int) -> Exists:
     )
 
 
-def annotate_one_go(queryset: QuerySet, settings: dict[str, Any] | None = None) -> QuerySet:
-    """Add ``one_go`` (True/False) to accepted, not withdrawn dossiers of ``queryset``."""
+def one_go_annotations(settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The annotations that decide ``one_go`` (rules 1–3), for callers that filter themselves."""
     r = rules(settings)
     failed = (
         Q(supplements_before__gt=r["max_pre_acceptance_requests"])
         | Q(supplements_after__gt=r["max_post_acceptance_requests"])
         | (Q(earlier_failure=True) & Q(one_go_exemption=""))
     )
+    return {
+        "earlier_failure": _earlier_failure(r["resubmission_window_days"]),
+        "one_go": Case(When(failed, then=Value(False)), default=Value(True), output_field=BooleanField()),
+    }
+
+
+def annotate_one_go(queryset: QuerySet, settings: dict[str, Any] | None = None) -> QuerySet:
+    """Add ``one_go`` (True/False) to accepted, not withdrawn dossiers of ``queryset``."""
+    annotations = one_go_annotations(settings)
     return (
         queryset.filter(accepted_at__isnull=False)
         .exclude(status=Status.WITHDRAWN)
-        .annotate(earlier_failure=_earlier_failure(r["resubmission_window_days"]))
-        .annotate(
-            one_go=Case(When(failed, then=Value(False)), default=Value(True), output_field=BooleanField())
-        )
+        .annotate(earlier_failure=annotations["earlier_failure"])
+        .annotate(one_go=annotations["one_go"])
     )
 
 

@@ -105,6 +105,7 @@ def _record(
         payload={"code": dossier.code, "from": from_status, "to": dossier.status, "stage": dossier.stage,
                  "at": at, "note": note, **(payload or {})},
     )  # fmt: skip
+    signals.dossiers_changed.send(Dossier, dossier_ids=[dossier.pk])
     transaction.on_commit(
         lambda: signals.dossier_transitioned.send(Dossier, dossier_id=dossier.pk, action=action), robust=True
     )

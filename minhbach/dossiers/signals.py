@@ -11,6 +11,11 @@ from minhbach.core.workdays.signals import calendar_changed
 # rolled-back transition nor for bulk-loaded rows (the demo, which bypasses services).
 dossier_transitioned = Signal()
 
+# Sent *inside* the transaction that changed dossiers (services, import), with ``dossier_ids``,
+# so that derived data kept by other apps (the indicators' daily rollups) commits or rolls back
+# together with the change. Receivers must be cheap: a few queries per call.
+dossiers_changed = Signal()
+
 
 @receiver(calendar_changed, dispatch_uid="dossiers-recompute-deadlines")
 def recompute_open_deadlines(sender, dates, **kwargs) -> None:

@@ -80,3 +80,15 @@ class SubstantiatedForm(NoteForm):
 
 class ReactionForm(forms.Form):
     value = forms.ChoiceField(choices=FeedbackReaction.Value.choices)
+
+
+class FollowUpForm(forms.Form):
+    """A citizen's follow-up about a published answer: identified, as a valid PAKN (NĐ 20/2008 Điều 7)."""
+
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), label=_("Nội dung phản ánh lại về kết quả"), max_length=5000
+    )
+    name = forms.CharField(max_length=200, label=_("Họ và tên"))
+    address = forms.CharField(max_length=300, label=_("Địa chỉ"))
+    phone = forms.CharField(max_length=30, label=_("Số điện thoại"))
+    email = forms.EmailField(required=False, label=_("Thư điện tử"))

@@ -146,6 +146,17 @@ class Feedback(models.Model):
         _("kết quả xác minh"), max_length=10, choices=Substantiated.choices, blank=True
     )
     reopened = models.PositiveSmallIntegerField(_("số lần phản ánh lại"), default=0)
+    # Due moments of the timers (DOMAIN.md §6.4), denormalised by the services from ``sla.py`` at
+    # receipt, transfer, the sender's reply and approval, so that the 766 counts (indicators 5.2,
+    # 5.3) are plain SQL comparisons with the moments the timers were met. Exclusive: 24:00 of the
+    # due day. ``publish_due_at`` is set once the answer is approved.
+    refuse_due_at = models.DateTimeField(_("hạn từ chối"), null=True, blank=True, editable=False)
+    request_info_due_at = models.DateTimeField(
+        _("hạn yêu cầu bổ sung"), null=True, blank=True, editable=False
+    )
+    answer_due_at = models.DateTimeField(_("hạn trả lời"), null=True, blank=True, editable=False)
+    publish_due_at = models.DateTimeField(_("hạn công khai"), null=True, blank=True, editable=False)
+    forward_due_at = models.DateTimeField(_("hạn chuyển đơn"), null=True, blank=True, editable=False)
     # Folded (lower-case, no diacritics) published text for the public search; never sender data.
     search_folded = models.TextField(blank=True, editable=False)
     lock_version = models.PositiveIntegerField(default=0)
@@ -173,9 +184,13 @@ class FeedbackEvent(models.Model):
     agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
     payload = models.JSONField(default=dict)
+    # For moves bound by a timer (``forward``: NĐ 20/2008 Điều 9 khoản 1 điểm d, 5 working days):
+    # whether the move came after its due moment. ``None`` for moves without a timer.
+    late = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["action", "agency", "at"])]
 
     def __str__(self) -> str:
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
@@ -203,3 +218,30 @@ class FeedbackReaction(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+
+class FeedbackFollowUp(models.Model):
+    """A citizen's follow-up complaint about a published result (DOMAIN.md §6.3 ``published → reopened``).
+
+    Kept apart from the item so the original question stays as it was answered; the sender's data
+    is held here under the same rule as on ``Feedback`` (never public, NĐ 13/2023/NĐ-CP). The item
+    counts as unsatisfied (766 indicator 5.3, §6.5) through ``Feedback.reopened``.
+    """
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="follow_ups")
+    text = models.TextField(_("nội dung phản ánh lại"))
+    sender_name = models.CharField(_("họ tên người gửi"), max_length=200)
+    sender_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    sender_phone = models.CharField(_("điện thoại"), max_length=30)
+    sender_email = models.EmailField(_("thư điện tử"), blank=True)
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"))
+    device_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("phản ánh lại về kết quả")
+        verbose_name_plural = _("phản ánh lại về kết quả")
+        ordering = ["received_at", "pk"]
+        indexes = [models.Index(fields=["device_hash", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id} {self.received_at:%Y-%m-%d}"

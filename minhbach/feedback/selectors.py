@@ -9,7 +9,7 @@ from minhbach.accounts.policies import restrict
 from minhbach.core.text import fold
 from minhbach.feedback.models import Feedback, FeedbackReaction
 
-PUBLIC_FIELDS = ("code", "question_redacted", "answer", "received_at", "approved_at", "published_at",
+PUBLIC_FIELDS = ("code", "state", "question_redacted", "answer", "received_at", "approved_at", "published_at",
                  "category", "agency__name", "procedure__name")  # fmt: skip
 
 

@@ -21,12 +21,13 @@ from minhbach.core import ledger
 from minhbach.core.text import fold
 from minhbach.core.workdays import engine
 from minhbach.core.workdays.calendar import load_calendar
-from minhbach.feedback import codes
+from minhbach.feedback import codes, sla
 from minhbach.feedback.models import (
     Category,
     Channel,
     Feedback,
     FeedbackEvent,
+    FeedbackFollowUp,
     FeedbackReaction,
     SenderKind,
     State,
@@ -67,12 +68,12 @@ def _require(text: str, message: str) -> str:
 
 def _record(
     feedback: Feedback, action: str, *, actor: Any, at: dt.datetime, from_state: str, note: str = "",
-    agency: Agency | None = None, payload: dict[str, Any] | None = None,
+    agency: Agency | None = None, payload: dict[str, Any] | None = None, late: bool | None = None,
 ) -> FeedbackEvent:  # fmt: skip
     agency = agency or feedback.agency
     event = FeedbackEvent.objects.create(
         feedback=feedback, action=action, from_state=from_state, to_state=feedback.state, at=at,
-        actor=_actor(actor), agency=agency, note=note, payload=payload or {},
+        actor=_actor(actor), agency=agency, note=note, payload=payload or {}, late=late,
     )  # fmt: skip
     ledger.record(
         actor=actor,
@@ -153,6 +154,7 @@ def feedback_receive(
         valid=complete and not sender.anonymous, out_of_scope=out_of_scope,
         substantiated=Substantiated.PENDING if category == Category.CONDUCT else "",
     )  # fmt: skip
+    sla.stamp(feedback)
     feedback.save()
     _record(
         feedback,
@@ -212,6 +214,7 @@ def feedback_info_received(*, actor: Any, feedback: Feedback, note: str = "", at
     feedback.paused_working_days += waited
     feedback.info_received_at = at
     feedback.handling_started_at = feedback.handling_started_at or at
+    sla.stamp(feedback)
     feedback.save()
     _record(feedback, "info_received", actor=actor, at=at, from_state=previous, note=note,
             payload={"paused_working_days": waited})  # fmt: skip
@@ -224,22 +227,26 @@ def feedback_forward(*, actor: Any, feedback: Feedback, to_agency: Agency, note:
     """Forward to the competent unit (NĐ 20/2008 Điều 9 khoản 1 điểm d): timers restart there.
 
     The sending unit's history ends with ``forwarded``; the item enters ``received`` at the new
-    unit with ``timer_start`` at the transfer.
+    unit with ``timer_start`` at the transfer. The ``forward`` event carries ``late``: whether the
+    5 working days (``forward`` timer of the rule set) had passed, counted in ``pakn_summary``.
     """
     feedback = _locked(feedback, lock_version)
     if to_agency.pk == feedback.agency_id:
         raise TransitionError(_("Đơn vị nhận chuyển phải khác đơn vị đang xử lý."))
     at = _now(at)
+    deadline = sla.forward_deadline(feedback)
     previous = _move(feedback, "forward")
     source = feedback.agency
     feedback.state = State.FORWARDED
     _record(feedback, "forward", actor=actor, at=at, from_state=previous, note=note, agency=source,
-            payload={"to_agency": to_agency.electronic_code})  # fmt: skip
+            payload={"to_agency": to_agency.electronic_code, "due": deadline.due_date.isoformat()},
+            late=at >= deadline.due_at)  # fmt: skip
     feedback.state = State.RECEIVED
     feedback.agency = to_agency
     feedback.timer_start = at
     feedback.forward_count += 1
     feedback.paused_working_days = 0
+    sla.stamp(feedback)
     feedback.save()
     _record(feedback, "receive_forwarded", actor=actor, at=at, from_state=State.FORWARDED,
             payload={"from_agency": source.electronic_code})  # fmt: skip
@@ -253,6 +260,8 @@ def _simple(action: str, feedback: Feedback, actor: Any, at: dt.datetime | None,
     previous = _move(feedback, action)
     for field, value in changes.items():
         setattr(feedback, field, at if value is _AT else value)
+    if action == "approve":  # the publish timer starts at the approval
+        sla.stamp(feedback)
     feedback.save()
     _record(feedback, action, actor=actor, at=at, from_state=previous, note=note)
     return feedback
@@ -282,7 +291,13 @@ def feedback_submit_answer(*, actor: Any, feedback: Feedback, answer: str, at: d
 def feedback_approve(*, actor: Any, feedback: Feedback, at: dt.datetime | None = None,
                      lock_version: int | None = None) -> Feedback:  # fmt: skip
     """The unit leader approves the answer (QĐ 31/2021 Điều 46): it is ready for publication."""
-    return _simple("approve", feedback, actor, at, lock_version, approved_at=_AT, approved_by=_actor(actor))
+    from minhbach.disclosure.services import on_feedback_approved  # sibling app: imported lazily
+
+    feedback = _simple(
+        "approve", feedback, actor, at, lock_version, approved_at=_AT, approved_by=_actor(actor)
+    )
+    on_feedback_approved(actor=actor, feedback=feedback)  # register item due + 2 working days (§8.2)
+    return feedback
 
 
 @transaction.atomic
@@ -309,8 +324,12 @@ def feedback_publish(*, actor: Any, feedback: Feedback, question_redacted: str, 
     if not final_answer:
         raise TransitionError(_("Chưa có nội dung trả lời để công khai."))
     folded = fold(f"{feedback.code} {question} {final_answer}")
-    return _simple("publish", feedback, actor, at, None, question_redacted=question, answer=final_answer,
-                   published_at=_AT, search_folded=folded)  # fmt: skip
+    from minhbach.disclosure.services import on_feedback_published  # sibling app: imported lazily
+
+    feedback = _simple("publish", feedback, actor, at, None, question_redacted=question, answer=final_answer,
+                       published_at=_AT, search_folded=folded)  # fmt: skip
+    on_feedback_published(actor=actor, feedback=feedback)  # fulfils the register item (§8.3)
+    return feedback
 
 
 @transaction.atomic
@@ -385,3 +404,65 @@ def feedback_react(
         reaction.value, reaction.updated_at = value, at
         reaction.save(update_fields=["value", "updated_at"])
     return reaction
+
+
+FOLLOW_UP_MAX_LENGTH = 5000
+FOLLOW_UPS_PER_DEVICE_PER_DAY = 3
+
+
+def _phone_ok(phone: str) -> bool:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return 9 <= len(digits) <= 12 and not any(ch.isalpha() for ch in phone)
+
+
+@transaction.atomic
+def feedback_follow_up(
+    *,
+    feedback: Feedback,
+    text: str,
+    sender: Sender,
+    device_token: str = "",
+    at: dt.datetime | None = None,
+) -> FeedbackFollowUp:
+    """A citizen's follow-up complaint about a published result (DOMAIN.md §6.3, §6.5).
+
+    Identified as a valid PAKN must be (NĐ 20/2008 Điều 7: name, address and phone); the text is
+    kept in restricted storage and only its redacted form goes into the history and the ledger
+    (NĐ 13/2023/NĐ-CP). The item moves to ``reopened`` through ``feedback_reopen``, which counts it
+    as unsatisfied (766 indicator 5.3). At most ``FOLLOW_UPS_PER_DEVICE_PER_DAY`` per device and
+    day; and the state table allows one per publication. A refusal writes nothing.
+    """
+    text = _require(text, _("Vui lòng nhập nội dung phản ánh lại."))
+    if len(text) > FOLLOW_UP_MAX_LENGTH:
+        raise TransitionError(_("Nội dung quá dài (tối đa %(n)d ký tự).") % {"n": FOLLOW_UP_MAX_LENGTH})
+    name = _require(sender.name, _("Vui lòng nhập họ và tên (Nghị định 20/2008/NĐ-CP Điều 7)."))
+    address = _require(sender.address, _("Vui lòng nhập địa chỉ (Nghị định 20/2008/NĐ-CP Điều 7)."))
+    phone = _require(sender.phone, _("Vui lòng nhập số điện thoại (Nghị định 20/2008/NĐ-CP Điều 7)."))
+    if not _phone_ok(phone):
+        raise TransitionError(_("Số điện thoại không hợp lệ."))
+    at = _now(at)
+    digest = device_hash(device_token) if device_token else ""
+    if digest:
+        recent = FeedbackFollowUp.objects.filter(
+            device_hash=digest, received_at__gt=at - dt.timedelta(days=1), received_at__lte=at
+        ).count()
+        if recent >= FOLLOW_UPS_PER_DEVICE_PER_DAY:
+            raise TransitionError(
+                _("Thiết bị này đã gửi quá nhiều phản ánh lại trong ngày. Vui lòng thử lại sau.")
+            )
+    locked = _locked(feedback)
+    if locked.state != State.PUBLISHED:
+        raise TransitionError(
+            _("Phản ánh này đang được xử lý lại; chỉ gửi phản ánh lại được khi đã có câu trả lời công khai.")
+        )
+    from minhbach.core.redaction import redact
+
+    follow_up = FeedbackFollowUp.objects.create(
+        feedback=locked, text=text, sender_name=name, sender_address=address, sender_phone=phone,
+        sender_email=(sender.email or "").strip(), received_at=at, device_hash=digest,
+    )  # fmt: skip
+    note = redact(text).text
+    for value, mark in ((name, _("[họ tên đã ẩn]")), (address, _("[địa chỉ đã ẩn]"))):
+        note = note.replace(value, mark)
+    feedback_reopen(actor=None, feedback=locked, note=note, at=at)
+    return follow_up

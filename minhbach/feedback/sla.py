@@ -13,8 +13,11 @@ request and the reply (``paused_working_days``) push it back.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any
 
@@ -25,9 +28,9 @@ from minhbach.core.models import RuleSet
 from minhbach.core.selectors import ruleset_in_force
 from minhbach.core.workdays import engine
 from minhbach.core.workdays.calendar import load_calendar
-from minhbach.feedback.models import Feedback, State
+from minhbach.feedback.models import Class766, Feedback, State
 
-DEFAULT_SLA = {"refuse": 2, "request_info": 5, "answer": 15, "publish": 2}
+DEFAULT_SLA = {"refuse": 2, "request_info": 5, "answer": 15, "publish": 2, "forward": 5}
 DUE_SOON_DAYS = 2
 TIMERS = ("refuse", "request_info", "answer", "publish")
 TIMER_LABELS = {
@@ -35,6 +38,7 @@ TIMER_LABELS = {
     "request_info": _("Yêu cầu bổ sung thông tin"),
     "answer": _("Trả lời"),
     "publish": _("Công khai"),
+    "forward": _("Chuyển cơ quan có thẩm quyền"),
 }
 
 
@@ -97,6 +101,28 @@ class Context:
         raise engine.CalendarRangeError(last, start, last)
 
 
+_SHARED: contextvars.ContextVar[Context | None] = contextvars.ContextVar("feedback_sla_ctx", default=None)
+
+
+@contextlib.contextmanager
+def shared_context() -> Iterator[Context]:
+    """One ``Context`` for every timer computed inside the block (bulk loads such as the demo).
+
+    The services compute due moments item by item; in a loop over hundreds of items this saves a
+    rule-set query and a calendar load per call. Only for blocks in which the calendar and the
+    rule sets do not change.
+    """
+    token = _SHARED.set(Context())
+    try:
+        yield _SHARED.get()
+    finally:
+        _SHARED.reset(token)
+
+
+def _ctx(ctx: Context | None) -> Context:
+    return ctx or _SHARED.get() or Context()
+
+
 def _day(moment: dt.datetime) -> dt.date:
     return engine.to_local(moment).date()
 
@@ -118,7 +144,7 @@ class Timer:
 
 def due_dates(feedback: Feedback, ctx: Context | None = None) -> dict[str, engine.Deadline]:
     """Due deadlines of the timers that apply to ``feedback`` now (publish only once approved)."""
-    ctx = ctx or Context()
+    ctx = _ctx(ctx)
     start = _day(feedback.timer_start)
     sla = ctx.limits(start)
     agency = feedback.agency
@@ -161,7 +187,7 @@ def status_of(
     Due soon: still running and the due date is at most two working days after ``as_of``.
     """
     as_of = as_of or timezone.now()
-    ctx = ctx or Context()
+    ctx = _ctx(ctx)
     deadlines = due_dates(feedback, ctx)
     result: dict[str, Timer] = {}
     for name, deadline in deadlines.items():
@@ -195,3 +221,92 @@ def worst(timers: dict[str, Timer]) -> Status:
 def answered_on_time(feedback: Feedback, as_of: dt.datetime | None = None) -> bool:
     """Every applicable timer met within its limit (§6.4); a running timer past due is late."""
     return all(t.status != Status.LATE for t in status_of(feedback, as_of).values())
+
+
+# Forwarding (NĐ 20/2008 Điều 9 khoản 1 điểm d): regulation feedback outside the unit's competence
+# goes to the competent agency within 5 working days of receipt. A separate check, not one of the
+# national-portal timers of 766 indicator 5.2 (``status_of`` does not include it): it runs while
+# the item waits in ``received`` and is met by ``feedback_forward``.
+
+
+def forward_deadline(feedback: Feedback, ctx: Context | None = None) -> engine.Deadline:
+    ctx = _ctx(ctx)
+    start = _day(feedback.timer_start)
+    return ctx.add_working_days(feedback.agency, start, ctx.limits(start)["forward"])
+
+
+def forward_applies(feedback: Feedback) -> bool:
+    return feedback.class_766 == Class766.REGULATION and feedback.state == State.RECEIVED
+
+
+def forward_timer(
+    feedback: Feedback, as_of: dt.datetime | None = None, ctx: Context | None = None
+) -> Timer | None:
+    """The running forwarding timer of an item still in ``received`` (``None`` when it does not apply)."""
+    if not forward_applies(feedback):
+        return None
+    as_of = as_of or timezone.now()
+    ctx = _ctx(ctx)
+    deadline = forward_deadline(feedback, ctx)
+    if as_of >= deadline.due_at:
+        status = Status.LATE
+    else:
+        today = _day(as_of)
+        cal = ctx.calendar(
+            feedback.agency,
+            min(today, deadline.day_zero),
+            max(today, deadline.due_date) + dt.timedelta(days=1),
+        )
+        left = engine.count_working_days(today, deadline.due_date, cal)
+        status = Status.DUE_SOON if left <= DUE_SOON_DAYS else Status.ON_TIME
+    return Timer(
+        "forward", deadline.day_zero, deadline.value, deadline.due_date, deadline.due_at, None, status
+    )
+
+
+def due_moments(feedback: Feedback, ctx: Context | None = None) -> dict[str, dt.datetime | None]:
+    """The denormalised ``*_due_at`` fields of ``feedback`` (kept by the services, see models).
+
+    The same deadlines as ``due_dates``: counting lateness in SQL (``metrics``) then agrees with
+    the item page.
+    """
+    ctx = _ctx(ctx)
+    dues = due_dates(feedback, ctx)
+    return {
+        "refuse_due_at": dues["refuse"].due_at,
+        "request_info_due_at": dues["request_info"].due_at,
+        "answer_due_at": dues["answer"].due_at,
+        "publish_due_at": dues["publish"].due_at if "publish" in dues else None,
+        "forward_due_at": forward_deadline(feedback, ctx).due_at,
+    }
+
+
+def stamp(feedback: Feedback, ctx: Context | None = None) -> None:
+    """Set the ``*_due_at`` fields on the instance (the caller saves)."""
+    for field, value in due_moments(feedback, ctx).items():
+        setattr(feedback, field, value)
+
+
+def recompute_all(batch_size: int = 500) -> int:
+    """Refill the ``*_due_at`` fields of every item (after a rule-set or calendar correction).
+
+    Rule sets are pinned to the timer's start day, so a new version valid from a later day does
+    not move past deadlines; a corrected calendar does, and this is how it reaches the counts.
+    """
+    ctx = _ctx(None)
+    fields = list(DUE_FIELDS)
+    changed = 0
+    items = Feedback.objects.select_related("agency").order_by("pk")
+    batch: list[Feedback] = []
+    for item in items.iterator(chunk_size=batch_size):
+        stamp(item, ctx)
+        batch.append(item)
+        if len(batch) >= batch_size:
+            changed += Feedback.objects.bulk_update(batch, fields)
+            batch = []
+    if batch:
+        changed += Feedback.objects.bulk_update(batch, fields)
+    return changed
+
+
+DUE_FIELDS = ("refuse_due_at", "request_info_due_at", "answer_due_at", "publish_due_at", "forward_due_at")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("gui/", public.submit, name="submit"),
     path("<str:code>/", public.detail, name="detail"),
     path("<str:code>/danh-gia/", public.react, name="react"),
+    path("<str:code>/phan-anh-lai/", public.follow_up, name="follow-up"),
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from minhbach.core import ledger
 from minhbach.core.selectors import ruleset_in_force
 from minhbach.dossiers.models import Dossier, Status
+from minhbach.dossiers.signals import dossiers_changed
 from minhbach.ratings import tokens
 from minhbach.ratings.models import COMMENT_MAX_LENGTH, CRITERIA, Rating, RatingChannel, RatingTokenUse
 
@@ -128,4 +129,6 @@ def rating_submit(
         unit_code=locked.receiving_agency.electronic_code,
         payload={"channel": channel, "supersedes": replaced},
     )
+    # The rating changes the dossier's 5.4 and survey counters (indicators' rollups).
+    dossiers_changed.send(Dossier, dossier_ids=[locked.pk])
     return rating

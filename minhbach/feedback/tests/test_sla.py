@@ -140,7 +140,13 @@ def test_forward_restarts_timers(agency):
 
 
 def test_limits_come_from_the_rule_set(agency):
-    assert sla.limits(D(2024, 2, 7)) == {"refuse": 2, "request_info": 5, "answer": 15, "publish": 2}
+    assert sla.limits(D(2024, 2, 7)) == {
+        "refuse": 2,
+        "request_info": 5,
+        "answer": 15,
+        "publish": 2,
+        "forward": 5,
+    }
     RuleSet.objects.create(
         domain="feedback",
         code="tinh-thu",

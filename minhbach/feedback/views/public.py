@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from minhbach.feedback import selectors, services
-from minhbach.feedback.forms import ReactionForm, SubmitForm
+from minhbach.feedback.forms import FollowUpForm, ReactionForm, SubmitForm
 from minhbach.feedback.models import Channel
 
 DEVICE_COOKIE = "mb_device"
@@ -31,7 +31,33 @@ def answers(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     item = selectors.published_by_code(code)
-    return render(request, "feedback/public/detail.html", {"item": item})
+    return render(request, "feedback/public/detail.html", {"item": item, "follow_up_form": FollowUpForm()})
+
+
+@require_POST
+def follow_up(request: HttpRequest, code: str) -> HttpResponse:
+    """A follow-up complaint about the published result (DOMAIN.md §6.3): the item is reopened."""
+    item = selectors.published_by_code(code)
+    form = FollowUpForm(request.POST)
+    token = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(24)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.feedback_follow_up(
+                feedback=item,
+                text=data["text"],
+                sender=services.Sender(
+                    name=data["name"], address=data["address"], phone=data["phone"], email=data["email"]
+                ),
+                device_token=token,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            response = render(request, "feedback/public/follow_up_sent.html", {"item": item})
+            response.set_cookie(DEVICE_COOKIE, token, max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax")
+            return response
+    return render(request, "feedback/public/detail.html", {"item": item, "follow_up_form": form}, status=400)
 
 
 def submit(request: HttpRequest) -> HttpResponse:

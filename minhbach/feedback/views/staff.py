@@ -132,6 +132,8 @@ def _detail_page(request: HttpRequest, item, *, error: Any = None, status: int =
     context = {
         "item": item,
         "timers": sla.status_of(item).values(),
+        "forward_timer": sla.forward_timer(item),
+        "follow_ups": item.follow_ups.all(),
         "events": item.events.select_related("actor", "agency"),
         "forms": _forms(request, item),
         "error": error,

@@ -15,9 +15,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from minhbach.accounts.roles import ROLE_BY_CODE, sync_roles
+from minhbach.indicators import rollups
+from minhbach.portal.demo.disclosure import load_disclosure
 from minhbach.portal.demo.dossiers import load_dossiers
+from minhbach.portal.demo.feedback import load_feedback
 from minhbach.portal.demo.people import DEMO_PASSWORD, load_people
 from minhbach.portal.demo.procedures import load_procedures
+from minhbach.portal.demo.ratings import load_ratings
 from minhbach.portal.demo.units import load_units
 
 
@@ -49,12 +53,22 @@ class Command(BaseCommand):
             units = load_units()
             logins = load_people(units)
             catalogue = load_procedures(units)
+            disclosure = load_disclosure(units)
         scale = self._scale(options)
         history = load_dossiers(units, scale=scale) if scale > 0 else None
+        pakn, rated = load_feedback(units, scale=scale), load_ratings(units)
+        # The demo writes dossiers, feedback and ratings in bulk (no services), so the indicators'
+        # daily rollups are rebuilt once from the rows.
+        rolled = rollups.rebuild()
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu Bắc Trà My."))
         self.stdout.write(
             f"Thủ tục hành chính: {catalogue.procedures} thủ tục, {catalogue.assignments} lượt giao "
             f"cho đơn vị, {catalogue.listings} lượt niêm yết ({catalogue.gaps} chỗ cố ý chưa niêm yết)."
+        )
+        self.stdout.write(
+            f"Công khai thông tin: {disclosure.items} mục phải công khai ({disclosure.late} trễ hạn, "
+            f"{disclosure.unpublished} chưa công khai), {disclosure.articles} tin bài mới, "
+            f"{disclosure.contacts} đầu mối liên hệ mới."
         )
         if history is not None:
             self.stdout.write(
@@ -62,6 +76,14 @@ class Command(BaseCommand):
                 f"{history.events} sự kiện, {history.ledger_entries} bút toán sổ cái "
                 f"({history.skipped_places} đơn vị đã có, bỏ qua)."
             )
+        self.stdout.write(
+            f"Phản ánh, kiến nghị: {pakn.items} mới ({pakn.published} công khai, {pakn.forwarded} chuyển, "
+            f"{pakn.reopened} phản ánh lại); đánh giá hài lòng: {rated.ratings} mới "
+            f"({rated.survey_rate}% hài lòng)."
+        )
+        self.stdout.write(
+            f"Chỉ số: tổng hợp {rolled['facts']} hồ sơ thành {rolled['unit_rows']} dòng đơn vị-ngày."
+        )
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for login in logins:
             role = ROLE_BY_CODE[login.role].label

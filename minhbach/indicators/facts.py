@@ -1,0 +1,184 @@
+"""Per-dossier facts as SQL expressions: the single statement of the counting rules.
+
+Both the raw computation (``compute.raw_counts``) and the rollup rebuild read these annotations,
+so the rules are written once. They reproduce ``dossiers.clock.judge`` (DOMAIN.md §5.6 rules 3,
+5, 6, 7) in SQL:
+
+* a dossier *counts* for punctuality when its clock started (``effective_due_at`` set) and it was
+  not withdrawn (status 7);
+* it ends on the local date of status 9, else 10, else the other ending (rule 5), and is on time
+  when that date is not after the local due date (rule 6), unless a second supplement request
+  made it late (rule 3, the number read from the one-stop rule set);
+* while open it is "within time" at the end of a day E until ``overdue_from`` (the day after the
+  due date); a dossier waiting for the citizen's supplement is judged at the request, so it never
+  becomes overdue if the request came in time (rule 7).
+
+Units are the *handling* unit (the office that decides), falling back to the receiving desk: the
+766 index scores the unit that resolves the procedure (§9.3, "in the procedure's unit").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from minhbach.core.selectors import ruleset_in_force
+from minhbach.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    DossierFee,
+    DossierResult,
+    OnlinePayment,
+    Status,
+)
+from minhbach.dossiers.onego import one_go_annotations
+from minhbach.procedures.models import Channel
+
+ONE_DAY = dt.timedelta(days=1)
+ONE_MICROSECOND = dt.timedelta(microseconds=1)
+ENDED_WITH_RESULT = (Status.FINISHED, Status.RETURNED)
+
+
+def _tz() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def local_day(expression) -> TruncDate:
+    return TruncDate(expression, tzinfo=_tz())
+
+
+def _shifted(field: str, delta: dt.timedelta) -> ExpressionWrapper:
+    return ExpressionWrapper(F(field) + Value(delta), output_field=DateTimeField())
+
+
+def late_after_requests(on: dt.date | None = None) -> int:
+    """Rule 3's number from the one-stop rule set in force (default 2 requests)."""
+    ruleset = ruleset_in_force("onestop", on or dt.date.today())
+    configured = ((ruleset.settings if ruleset else {}).get("dossier") or {}).get(
+        "late_after_supplement_requests"
+    )
+    return int(configured or 2)
+
+
+def _bool(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def annotate_facts(queryset: QuerySet[Dossier], *, late_after: int | None = None) -> QuerySet[Dossier]:
+    """Add every fact column of ``DossierFact`` to a dossier queryset (one SQL statement)."""
+    late_after = late_after if late_after is not None else late_after_requests()
+    rule3 = Q(supplements_after__gte=late_after)
+    paused = Q(status=Status.SUPPLEMENT_REQUESTED, paused_at__isnull=False)
+    current_rating = {"dossier": OuterRef("pk"), "superseded": False}
+    from minhbach.feedback.models import Feedback
+    from minhbach.ratings.models import Rating
+
+    ruleset = ruleset_in_force("onestop", dt.date.today())
+    one_go = one_go_annotations(ruleset.settings if ruleset else None)
+    return (
+        queryset.annotate(earlier_failure=one_go["earlier_failure"])
+        .annotate(
+            raw_one_go=one_go["one_go"],
+            f_agency=Coalesce("handling_agency_id", "receiving_agency_id"),
+            f_desk=F("receiving_agency_id"),
+            f_procedure=F("procedure_version__procedure_id"),
+            f_channel=F("channel"),
+            f_accept_day=local_day("accepted_at"),
+            f_end_day=local_day(Coalesce("finished_at", "returned_at", "ended_at")),
+            f_return_day=Case(
+                When(status=Status.RETURNED, then=local_day("returned_at")),
+                default=None,
+                output_field=DateField(),
+            ),
+            f_due_day=local_day(_shifted("effective_due_at", -ONE_MICROSECOND)),
+            f_paused_day=local_day("paused_at"),
+            f_counted=_bool(Q(effective_due_at__isnull=False) & ~Q(status=Status.WITHDRAWN)),
+            f_withdrawn=_bool(Q(status=Status.WITHDRAWN)),
+            f_rule3=_bool(rule3),
+        )
+        .annotate(
+            # §5.7 rule 4: withdrawn dossiers leave C3 (numerator and denominator).
+            f_one_go=_bool(Q(raw_one_go=True) & ~Q(status=Status.WITHDRAWN)),
+            f_ended_ok=_bool(~rule3 & Q(f_end_day__isnull=False) & Q(f_end_day__lte=F("f_due_day"))),
+            f_overdue_from=Case(
+                When(rule3, then=F("f_accept_day")),
+                When(paused & Q(f_paused_day__lte=F("f_due_day")), then=None),
+                default=local_day(_shifted("effective_due_at", ONE_DAY - ONE_MICROSECOND)),
+                output_field=DateField(),
+            ),
+            f_with_result=_bool(Q(status__in=ENDED_WITH_RESULT)),
+            f_paper_result=F("procedure_version__has_paper_result"),
+            f_eresult=Exists(DossierResult.objects.filter(dossier=OuterRef("pk")).exclude(file_url="")),
+            f_fee=Exists(DossierFee.objects.filter(dossier=OuterRef("pk"), amount_vnd__gt=0)),
+            f_paid_online=Exists(
+                DossierFee.objects.filter(
+                    dossier=OuterRef("pk"),
+                    online_channel__in=(OnlinePayment.NATIONAL_PORTAL, OnlinePayment.LOCAL_GATEWAY),
+                )
+            ),
+            f_has_docs=Exists(DossierDocument.objects.filter(dossier=OuterRef("pk"))),
+            f_undigitised=Exists(DossierDocument.objects.filter(dossier=OuterRef("pk"), digitised=False)),
+            f_reused=Exists(DossierDocument.objects.filter(dossier=OuterRef("pk"), reused=True)),
+            f_rated=Exists(Rating.objects.filter(**current_rating)),
+            f_satisfied=Exists(Rating.objects.filter(**current_rating, satisfied=True)),
+            f_disliked=Exists(Rating.objects.filter(**current_rating, satisfied=False)),
+            f_with_feedback=Exists(Feedback.objects.filter(dossier=OuterRef("pk"))),
+        )
+        .annotate(
+            # §5.9: an online dossier is channel 2 and, for a paper-result procedure, has an e-result.
+            f_online=_bool(Q(channel=Channel.ONLINE) & (Q(f_paper_result=False) | Q(f_eresult=True))),
+            f_digitised=_bool(Q(f_has_docs=True) & Q(f_undigitised=False) & Q(f_eresult=True)),
+            # §7.2: linked to a PAKN item or rated not satisfied.
+            f_flagged=_bool(Q(f_disliked=True) | Q(f_with_feedback=True)),
+        )
+    )
+
+
+FACT_COLUMNS: dict[str, str] = {
+    "agency_id": "f_agency",
+    "desk_id": "f_desk",
+    "procedure_id": "f_procedure",
+    "channel": "f_channel",
+    "accept_day": "f_accept_day",
+    "end_day": "f_end_day",
+    "return_day": "f_return_day",
+    "overdue_from": "f_overdue_from",
+    "counted": "f_counted",
+    "ended_ok": "f_ended_ok",
+    "withdrawn": "f_withdrawn",
+    "online": "f_online",
+    "one_go": "f_one_go",
+    "fee": "f_fee",
+    "paid_online": "f_paid_online",
+    "digitised": "f_digitised",
+    "reused": "f_reused",
+    "with_result": "f_with_result",
+    "paper_result": "f_paper_result",
+    "eresult": "f_eresult",
+    "flagged": "f_flagged",
+    "rated": "f_rated",
+    "satisfied": "f_satisfied",
+}
+
+
+def fact_queryset(queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
+    """Accepted dossiers (the only ones that count anywhere) with their fact annotations."""
+    base = queryset if queryset is not None else Dossier.objects.all()
+    return annotate_facts(base.filter(accepted_at__isnull=False))
