@@ -21,6 +21,7 @@ class RuleSet(models.Model):
         FEEDBACK = "feedback", _("Phản ánh, kiến nghị")
         INDICATORS = "indicators", _("Chỉ số, chỉ tiêu")
         EMULATION = "emulation", _("Thi đua, khen thưởng")
+        DISCLOSURE = "disclosure", _("Công khai thông tin")
 
     domain = models.CharField(_("lĩnh vực áp dụng"), max_length=20, choices=Domain.choices)
     code = models.CharField(_("mã bộ quy tắc"), max_length=50)

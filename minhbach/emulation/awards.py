@@ -133,7 +133,11 @@ def round_open(
     opened_on: dt.date | None = None,
 ) -> AwardRound:
     """Open an award round on a published final review; one proposal per proposed standing (§10.10)."""
-    review = Review.objects.select_for_update().select_related("movement__criteria_set").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("movement__criteria_set")
+        .get(pk=review.pk)
+    )
     if review.kind != Review.Kind.FINAL:
         raise EmulationError(_("Sơ kết không xét khen thưởng; chỉ đợt tổng kết mới có đề nghị khen thưởng."))
     if review.published_at is None:
@@ -194,7 +198,9 @@ def round_open(
 @transaction.atomic
 def proposals_submit(*, actor: Any, round: AwardRound) -> int:
     """Trình Hội đồng: every proposal still ``proposed`` goes to the council."""
-    rows = list(Proposal.objects.select_for_update().filter(round=round, status=Proposal.Status.PROPOSED))
+    rows = list(
+        Proposal.objects.select_for_update(of=("self",)).filter(round=round, status=Proposal.Status.PROPOSED)
+    )
     if not rows:
         raise EmulationError(_("Không còn đề nghị nào chờ trình Hội đồng."))
     for p in rows:
@@ -259,7 +265,7 @@ def council_member_add(
 
 @transaction.atomic
 def council_member_end(*, actor: Any, member: CouncilMember, valid_to: dt.date) -> CouncilMember:
-    member = CouncilMember.objects.select_for_update().get(pk=member.pk)
+    member = CouncilMember.objects.select_for_update(of=("self",)).get(pk=member.pk)
     if member.valid_to is not None:
         raise EmulationError(_("Thành viên này đã thôi tham gia Hội đồng."))
     if valid_to < member.valid_from:
@@ -351,7 +357,7 @@ def vote_cast(
     *, actor: Any, session: CouncilSession, member: CouncilMember, proposal: Proposal, choice: str
 ) -> Vote:
     """One member's vote on one proposal; an absent member's vote is recorded as written (Điều 30)."""
-    session = CouncilSession.objects.select_for_update().get(pk=session.pk)
+    session = CouncilSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     if session.status != CouncilSession.Status.OPEN:
         raise EmulationError(_("Phiên họp đã kết thúc kiểm phiếu; không nhận thêm phiếu."))
     if not session.quorum_met:
@@ -393,7 +399,9 @@ def vote_cast(
 def session_close(*, actor: Any, session: CouncilSession) -> CouncilSession:
     """Count the votes: each submitted proposal passes or fails under its award form's rule (D8)."""
     session = (
-        CouncilSession.objects.select_for_update().select_related("round__award_form").get(pk=session.pk)
+        CouncilSession.objects.select_for_update(of=("self",))
+        .select_related("round__award_form")
+        .get(pk=session.pk)
     )
     if session.status != CouncilSession.Status.OPEN:
         raise EmulationError(_("Phiên họp đã kết thúc kiểm phiếu."))
@@ -411,7 +419,9 @@ def session_close(*, actor: Any, session: CouncilSession) -> CouncilSession:
     )
     tally = {}
     for proposal in (
-        Proposal.objects.select_for_update().filter(pk__in=agrees.keys()).select_related("agency", "official")
+        Proposal.objects.select_for_update(of=("self",))
+        .filter(pk__in=agrees.keys())
+        .select_related("agency", "official")
     ):
         agree = agrees[proposal.pk]
         passed = vote_passes(form, agree=agree, base=base) if form.vote_required else True
@@ -456,12 +466,14 @@ def decision_issue(
     if not number or not signer_name or not signer_title:
         raise EmulationError(_("Vui lòng nhập số quyết định, người ký và chức vụ người ký."))
     rnd = (
-        AwardRound.objects.select_for_update().select_related("award_form", "issuing_agency").get(pk=round.pk)
+        AwardRound.objects.select_for_update(of=("self",))
+        .select_related("award_form", "issuing_agency")
+        .get(pk=round.pk)
     )
     if AwardDecision.objects.filter(issuing_agency=rnd.issuing_agency, number=number).exists():
         raise EmulationError(_("Số quyết định %(n)s đã được dùng.") % {"n": number})
     passed = list(
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .filter(round=rnd, status=Proposal.Status.PASSED)
         .select_related("agency", "official", "proposing_agency", "group")
         .order_by("subject", "group__code", "rank")
@@ -560,7 +572,9 @@ def recipient_revoke(
     if not reason or not decision_number:
         raise EmulationError(_("Vui lòng nêu lý do và số quyết định hủy khen thưởng."))
     recipient = (
-        AwardRecipient.objects.select_for_update().select_related("decision", "proposal").get(pk=recipient.pk)
+        AwardRecipient.objects.select_for_update(of=("self",))
+        .select_related("decision", "proposal")
+        .get(pk=recipient.pk)
     )
     if Revocation.objects.filter(recipient=recipient).exists():
         raise EmulationError(_("Khen thưởng này đã bị hủy."))

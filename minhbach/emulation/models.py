@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -676,8 +677,6 @@ class ReplyWindow(models.Model):
         return f"{self.review}: {self.opened_at:%d/%m/%Y}–{self.last_day:%d/%m/%Y}"
 
     def is_open(self, at=None) -> bool:
-        from django.utils import timezone
-
         at = at or timezone.now()
         return self.closed_at is None and self.opened_at <= at < self.closes_at
 

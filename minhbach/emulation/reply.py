@@ -60,7 +60,7 @@ def reply_window_open(
     make-up days), from the day after opening.
     """
     review = (
-        Review.objects.select_for_update()
+        Review.objects.select_for_update(of=("self",))
         .select_related("movement__criteria_set", "movement__launching_agency")
         .get(pk=review.pk)
     )
@@ -112,7 +112,7 @@ def reply_window_open(
 @transaction.atomic
 def reply_window_close(*, actor: Any, window: ReplyWindow, at: dt.datetime | None = None) -> ReplyWindow:
     """Close the window early (or record its close); objections filed after it are refused."""
-    window = ReplyWindow.objects.select_for_update().get(pk=window.pk)
+    window = ReplyWindow.objects.select_for_update(of=("self",)).get(pk=window.pk)
     if window.closed_at is not None:
         raise EmulationError(_("Thời hạn phản hồi này đã đóng."))
     window.closed_at = at or timezone.now()
@@ -245,7 +245,7 @@ def objection_decide(
     so the correction is the only change between the two versions.
     """
     objection = (
-        Objection.objects.select_for_update()
+        Objection.objects.select_for_update(of=("self",))
         .select_related("window__review", "evaluation")
         .get(pk=objection.pk)
     )
@@ -303,7 +303,11 @@ def objection_decide(
 @transaction.atomic
 def review_publish(*, actor: Any, review: Review, at: dt.datetime | None = None) -> Review:
     """Publish the final version with its objection log (§10.9 step 4); it can no longer be recomputed."""
-    review = Review.objects.select_for_update().select_related("movement__launching_agency").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("movement__launching_agency")
+        .get(pk=review.pk)
+    )
     if review.published_at is not None:
         raise EmulationError(_("Kết quả của đợt này đã được công bố."))
     ev = latest_evaluation(review)

@@ -108,12 +108,14 @@ def results_movement(request: HttpRequest, pk: int) -> HttpResponse:
     if chosen is None:
         raise Http404
     review, evaluation = reports.published_review(movement, chosen.pk)
+    gates, boards = reports.public_board(movement, evaluation)
     context = {
         "movement": movement,
         "reviews": published,
         "review": review,
         "evaluation": evaluation,
-        "boards": reports.public_board(movement, evaluation),
+        "gates": gates,
+        "boards": boards,
         "recipients": reports.decided_recipients(movement),
     }
     return render(request, "emulation/public/movement.html", context)

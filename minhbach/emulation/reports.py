@@ -55,7 +55,7 @@ from minhbach.emulation.models import (
 from minhbach.emulation.templatetags.emulation_tags import BLOCKS, TIE_BREAKS
 
 #: Upper bound of the queries ``build`` runs, whatever the size of the movement.
-MAX_QUERIES = 12
+MAX_QUERIES = 10
 #: How many units are named as leaders and as laggards of each criterion.
 LEADERS = 3
 HUNDRED = Decimal(100)
@@ -949,11 +949,11 @@ def decided_recipients(movement: Movement) -> list[Recipient]:
     return out
 
 
-def public_board(movement: Movement, evaluation: Evaluation) -> list[selectors.Board]:
-    """Per group, the ranked collectives and individuals with their gate results (bounded queries)."""
+def public_board(movement: Movement, evaluation: Evaluation) -> tuple[list[Criterion], list[selectors.Board]]:
+    """The gate criteria, and per group the ranked collectives and individuals with their failed gates."""
     groups = list(EmulationGroup.objects.filter(movement=movement).order_by("code"))
-    _gates, boards = selectors.scoreboard(evaluation, groups)
+    gates, boards = selectors.scoreboard(evaluation, groups)
     for board in boards:
         for row in [*board.collectives, *board.individuals]:
             row.failed = failed_labels(row.standing, {r.criterion.code: r for r in row.gates})
-    return boards
+    return gates, boards

@@ -164,6 +164,11 @@ def feedback_receive(
         from_state="",
         payload={"channel": channel, "valid": feedback.valid},
     )
+    if dossier is not None:
+        # A PAKN about a dossier counts against it in the 766 rate 5.4 (§7.2): tell the rollups.
+        from minhbach.dossiers.signals import dossiers_changed
+
+        dossiers_changed.send(type(dossier), dossier_ids=[dossier.pk])
     return feedback
 
 

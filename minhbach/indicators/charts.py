@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from minhbach.indicators.trends import Point
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 40, 10, 12, 36
+LEFT, RIGHT, TOP, BOTTOM = 40, 22, 12, 36
 
 
 def _x(index: int, count: int) -> float:

@@ -35,7 +35,7 @@ class PeriodForm(forms.Form):
     thang = forms.CharField(label=_("Tháng (MM/YYYY)"), required=False, max_length=7)
     quy = forms.TypedChoiceField(
         label=_("Quý"),
-        choices=[(i, f"Quý {i}") for i in range(1, 5)],
+        choices=[("", "—")] + [(i, f"Quý {i}") for i in range(1, 5)],
         coerce=int,
         required=False,
         empty_value=None,

@@ -79,11 +79,20 @@ PUBLICATION_COLUMNS = [
     Column(gettext_lazy("Hạn công khai"), lambda p: _day(p.due_at)),
     Column(gettext_lazy("Công khai lúc"), lambda p: _local(p.published_at)),
 ]
+
+
+def _listing_status(assignment: Any) -> str:
+    from minhbach.procedures.coverage import Status
+
+    value = getattr(assignment, "status", "")
+    return str(Status(value).label) if value in Status.values else ""
+
+
 ASSIGNMENT_COLUMNS = [
     Column(gettext_lazy("Mã thủ tục"), lambda a: a.procedure.code),
     Column(gettext_lazy("Thủ tục"), lambda a: a.procedure.name),
     Column(gettext_lazy("Đơn vị"), lambda a: a.agency.name),
-    Column(gettext_lazy("Tình trạng niêm yết"), lambda a: str(getattr(a, "status", "") or "")),
+    Column(gettext_lazy("Tình trạng niêm yết"), _listing_status),
 ]
 FEEDBACK_COLUMNS = [
     Column(gettext_lazy("Mã PAKN"), lambda f: f.code),

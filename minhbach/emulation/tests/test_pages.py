@@ -238,4 +238,28 @@ def test_council_votes_decision_and_certificates_through_the_pages(
     assert secretariat.post(revoke, data).status_code == 302
     assert "Sai số liệu" in secretariat.get(detail).content.decode()
     assert awards.reward_amount(recipient.coefficient, recipient.base_salary_vnd) == recipient.amount_vnd
-    assert dt.date(2024, 12, 20) == decision.date and START < decision.date
+    assert decision.date == dt.date(2024, 12, 20) and decision.date > START
+
+
+def test_reply_and_round_pages_query_counts_do_not_grow(
+    users, login, published, django_assert_max_num_queries
+):
+    from minhbach.emulation import reply
+
+    world = published
+    client = login(users["secretariat"])
+    url = reverse("emulation:reply", args=[world.review.pk])
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
+    rnd = awards.round_open(
+        actor=None,
+        review=world.review,
+        award_form=AwardForm.objects.get(code="giay_khen"),
+        issuing_role="Chủ tịch",
+        legal_basis="Luật 2022",
+    )
+    round_url = reverse("emulation:round", args=[rnd.pk])
+    with django_assert_max_num_queries(14):
+        assert client.get(round_url).status_code == 200
+    assert reply.current_window(world.review) is None

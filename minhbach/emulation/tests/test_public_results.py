@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minhbach.emulation import reports
-from minhbach.emulation.models import Movement, Review, Standing
+from minhbach.emulation.models import Review, Standing
 from minhbach.emulation.tests.test_reports import Campaign, campaign  # noqa: F401 (fixture)
 
 
@@ -66,6 +66,7 @@ def test_results_page_shows_ranking_scores_and_failed_gates(client, published):
     assert row_c.rank is None and "K6" in row_c.blocked_by
     c_row = html.split(f'data-participant="agency:{c.pk}"')[1].split("</tr>")[0]
     assert "K6" in c_row
+    assert "<strong>K6</strong> (Tập thể): Không có cán bộ, công chức bị kỷ luật" in html
     link = reverse("emulation-public:collective", args=[movement.pk, published.world.review.pk, a.pk])
     assert f'href="{link}"' in html
     person = final.standings.get(official__isnull=False)
@@ -180,7 +181,7 @@ def test_decided_recipients_are_listed_when_the_award_models_exist(client, publi
         legal_basis="Luật Thi đua, khen thưởng 2022",
         base_salary=salary,
     )
-    AwardRecipient.objects.create(
+    recipient = AwardRecipient.objects.create(
         decision=decision,
         proposal=proposal,
         subject="collective",
@@ -191,7 +192,17 @@ def test_decided_recipients_are_listed_when_the_award_models_exist(client, publi
         base_salary_vnd=salary.amount_vnd,
         amount_vnd=1410000,
     )
-    html = client.get(reverse("emulation-public:movement", args=[w.movement.pk])).content.decode()
+    url = reverse("emulation-public:movement", args=[w.movement.pk])
+    html = client.get(url).content.decode()
     assert "data-recipients" in html and "999/QĐ-UBND ngày 28/12/2024" in html and form.name in html
-    other = Movement.objects.exclude(pk=w.movement.pk).first()
-    assert other is None or reports.decided_recipients(other) == []
+    assert "đã hủy" not in html
+    apps.get_model("emulation", "Revocation").objects.create(
+        recipient=recipient,
+        grounds="criteria_not_met",
+        reason="Phát hiện sau có phản ánh nhũng nhiễu có căn cứ",
+        decision_number="5/QĐ-UBND",
+        decision_date=dt.date(2025, 3, 1),
+        revoked_at=timezone.now(),
+    )
+    html = client.get(url).content.decode()
+    assert "đã hủy: Phát hiện sau có phản ánh nhũng nhiễu có căn cứ" in html

@@ -288,6 +288,7 @@ def test_html_report_has_the_chart_and_tables(client, users, campaign):
     assert html.count("<svg") == 2 and "<script" not in html
     a = campaign.world.units[0]
     assert f'data-gap="{a.name}:C1"' in html and 'data-group="G1"' in html
+    assert "Cả 4 đơn vị có cùng giá trị 100,00" in html.split('data-leaders="C5"')[1].split("</tr>")[0]
 
 
 def test_role_matrix(client, users, council, campaign):

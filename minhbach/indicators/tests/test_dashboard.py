@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from minhbach.dossiers.models import Applicant, DossierStep, Status
 from minhbach.indicators import rollups
-from minhbach.indicators.tests.test_compute import scenario  # noqa: F401 (fixture)
 from minhbach.indicators.views.public import default_unit
 from minhbach.units.models import Agency
 from minhbach.units.tests.factories import make_agency
@@ -22,7 +21,7 @@ QUARTER = {"ky": "quy", "quy": "1", "nam": "2024"}
 PERSONAL = ("Nguyễn Văn Thử", "0905000000", "Trần Thị Khác", "0905999999")
 
 
-def test_the_default_is_the_committee_above_the_dossiers_and_the_campaign(client, scenario):  # noqa: F811
+def test_the_default_is_the_committee_above_the_dossiers_and_the_campaign(client, scenario):
     committee, _x, _y = scenario
     assert default_unit() == committee
     response = client.get(reverse(DASHBOARD))
@@ -34,7 +33,7 @@ def test_the_default_is_the_committee_above_the_dossiers_and_the_campaign(client
     )
 
 
-def test_dashboard_shows_targets_score_league_flags_and_formulas(client, scenario):  # noqa: F811
+def test_dashboard_shows_targets_score_league_flags_and_formulas(client, scenario):
     committee, x, y = scenario
     response = client.get(reverse(DASHBOARD), {"don_vi": committee.slug, "ky": "thang", "thang": "02/2024"})
     assert response.status_code == 200
@@ -50,6 +49,11 @@ def test_dashboard_shows_targets_score_league_flags_and_formulas(client, scenari
     assert evidence_url in text
     assert reverse("indicators-public:report-pdf", args=[committee.slug]) in text
     assert reverse("indicators-public:flag", args=[committee.slug, "undelivered"]) in text
+    # Per child unit, each flag count links to its records: the scenario's dossiers were entered
+    # "today", years after their acceptance (back-dated receipts), 8 of them accepted in February.
+    backdated = dict(league[0]["flag_counts"])["backdated"]
+    assert backdated == 8
+    assert reverse("indicators-public:flag", args=[x.slug, "backdated"]) + "?tu=2024-02-01" in text
     assert "<details>" in text and "<svg" in text and "<script" not in text
     for personal in PERSONAL:
         assert personal not in text
@@ -65,7 +69,7 @@ def _count(client, name, params):
 @pytest.mark.parametrize("name", [DASHBOARD, "indicators-public:league", "indicators-public:trends"])
 def test_query_count_is_bounded_whatever_the_data(
     client,
-    scenario,  # noqa: F811
+    scenario,
     make_dossier,
     name,
     django_assert_max_num_queries,
@@ -100,14 +104,14 @@ def test_query_count_is_bounded_whatever_the_data(
         ({"don_vi": "khong-co", "ky": "nam", "nam": "2024"}, "Không tìm thấy đơn vị"),
     ],
 )
-def test_bad_input_gets_a_vietnamese_message_not_a_500(client, scenario, params, message):  # noqa: F811
+def test_bad_input_gets_a_vietnamese_message_not_a_500(client, scenario, params, message):
     response = client.get(reverse(DASHBOARD), params)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert "result" not in response.context
 
 
-def test_period_presets(client, scenario):  # noqa: F811
+def test_period_presets(client, scenario):
     committee, _x, _y = scenario
     cases = [
         ({"ky": "quy", "quy": "1", "nam": "2024"}, (dt.date(2024, 1, 1), dt.date(2024, 3, 31))),
@@ -207,7 +211,7 @@ def test_staff_workload_role_matrix(client, workload, users, django_assert_max_n
     assert response.context.get("dossier_units") is None and response.context["has_any"] is False
 
 
-def test_no_personal_data_on_any_public_page(client, scenario):  # noqa: F811
+def test_no_personal_data_on_any_public_page(client, scenario):
     committee, _x, _y = scenario
     query = "?tu=2024-02-01&den=2024-02-29"
     urls = [
@@ -226,7 +230,7 @@ def test_no_personal_data_on_any_public_page(client, scenario):  # noqa: F811
             assert personal not in text, url
 
 
-def test_unknown_unit_is_404(client, scenario):  # noqa: F811
+def test_unknown_unit_is_404(client, scenario):
     query = "?tu=2024-02-01&den=2024-02-29"
     assert (
         client.get(

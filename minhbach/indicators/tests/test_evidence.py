@@ -16,7 +16,7 @@ from django.urls import reverse
 from minhbach.dossiers.models import Applicant, DossierResult, Status
 from minhbach.indicators import evidence, rollups
 from minhbach.indicators.compute import subtree_agencies, table
-from minhbach.indicators.tests.test_compute import END, START, scenario  # noqa: F401 (fixture)
+from minhbach.indicators.tests.test_compute import END, START
 from minhbach.ratings.models import Rating, RatingChannel
 from minhbach.units.models import Agency
 from minhbach.units.tests.factories import make_agency
@@ -48,7 +48,7 @@ def assert_evidence_matches(unit, start, end, source):
 
 
 @pytest.mark.parametrize("source", ["rollup", "raw"])
-def test_evidence_equals_the_table_on_the_hand_built_month(scenario, source):  # noqa: F811
+def test_evidence_equals_the_table_on_the_hand_built_month(scenario, source):
     committee, x, _y = scenario
     assert assert_evidence_matches(x, START, END, source) >= 8
     assert assert_evidence_matches(committee, START, END, source) >= 8
@@ -123,7 +123,7 @@ def test_evidence_equals_the_table_on_random_dossiers(random_month, start, end, 
         assert_evidence_matches(unit, start, end, source)
 
 
-def test_publication_evidence_equals_c1(scenario):  # noqa: F811
+def test_publication_evidence_equals_c1(scenario):
     from minhbach.disclosure.models import Kind, PublicationItem
     from minhbach.indicators.tests.conftest import at
 
@@ -157,7 +157,7 @@ def test_publication_evidence_equals_c1(scenario):  # noqa: F811
         assert found.kind == "publication" and found.queryset.count() == expected
 
 
-def test_feedback_evidence_equals_group_5_and_k5(scenario):  # noqa: F811
+def test_feedback_evidence_equals_group_5_and_k5(scenario):
     from minhbach.feedback.models import Category, Feedback, State, Substantiated
     from minhbach.indicators.tests.conftest import at
 
@@ -219,7 +219,26 @@ def test_feedback_evidence_equals_group_5_and_k5(scenario):  # noqa: F811
     assert result.cell("K5").value == 1 and result.cell("5.2").ratio.denominator == 3
 
 
-def test_families_without_evidence_answer_none(scenario):  # noqa: F811
+def test_procedure_and_listing_evidence_equal_the_table(scenario, version):
+    from minhbach.procedures.models import ProcedureAssignment
+    from minhbach.procedures.tests.factories import make_procedure
+
+    _committee, x, _y = scenario
+    other = make_procedure("2.000001", "Thủ tục thứ hai", days=5, fee_vnd=50000)
+    for procedure in (version.procedure, other.procedure):
+        ProcedureAssignment.objects.create(procedure=procedure, agency=x, valid_from=dt.date(2023, 1, 1))
+    result = table(x, START, END)
+    assert result.cell("3.1").ratio.denominator == 2 and result.cell("C2").ratio.denominator == 2
+    for cell in result.cells:
+        if cell.definition.family not in ("procedure", "listing") or cell.ratio is None:
+            continue
+        for part in evidence.PARTS:
+            found = evidence.evidence(cell.definition, [x], START, END, part)
+            assert found.kind == "assignment"
+            assert found.queryset.count() == getattr(cell.ratio, part), (cell.definition.code, part)
+
+
+def test_families_without_evidence_answer_none(scenario):
     _committee, x, _y = scenario
     cell = table(x, START, END).cell("K6")  # emulation family: no list of records here
     assert evidence.evidence(cell.definition, [x], START, END, "numerator") is None
@@ -235,7 +254,7 @@ def _url(unit, code, part, **extra):
     )
 
 
-def test_evidence_page_lists_codes_not_people(client, scenario, django_assert_max_num_queries):  # noqa: F811
+def test_evidence_page_lists_codes_not_people(client, scenario, django_assert_max_num_queries):
     _committee, x, _y = scenario
     with django_assert_max_num_queries(12):
         response = client.get(_url(x, "2.1", "denominator"))
@@ -247,7 +266,7 @@ def test_evidence_page_lists_codes_not_people(client, scenario, django_assert_ma
     assert response.context["page"].paginator.count == 8
 
 
-def test_evidence_exports_stream_csv_and_open_as_xlsx(client, scenario):  # noqa: F811
+def test_evidence_exports_stream_csv_and_open_as_xlsx(client, scenario):
     import io
 
     from openpyxl import load_workbook
@@ -264,7 +283,7 @@ def test_evidence_exports_stream_csv_and_open_as_xlsx(client, scenario):  # noqa
     assert book.active.max_row == 3
 
 
-def test_evidence_page_rejects_bad_input(client, scenario):  # noqa: F811
+def test_evidence_page_rejects_bad_input(client, scenario):
     _committee, x, _y = scenario
     response = client.get(
         reverse("indicators-public:evidence", args=[x.slug, "K1", "numerator"]) + "?tu=2024-13-01"

@@ -160,7 +160,7 @@ def test_thresholds_are_read_from_the_rule_set(units, dossier):
     RuleSet.objects.create(
         domain="indicators",
         code="vn-integrity",
-        version=1,
+        version=2,
         name="Ngưỡng",
         valid_from=dt.date(2024, 1, 1),
         settings={"integrity": {"undelivered_after_days": 30}},

@@ -7,8 +7,6 @@ import io
 import pypdfium2
 from django.urls import reverse
 
-from minhbach.indicators.tests.test_compute import scenario  # noqa: F401 (fixture)
-
 QUERY = "?tu=2024-02-01&den=2024-02-29"
 
 
@@ -20,7 +18,7 @@ def pdf_text(data: bytes) -> str:
         document.close()
 
 
-def test_pdf_report_has_the_full_table_in_vietnamese(client, scenario, django_assert_max_num_queries):  # noqa: F811
+def test_pdf_report_has_the_full_table_in_vietnamese(client, scenario, django_assert_max_num_queries):
     _committee, x, _y = scenario
     with django_assert_max_num_queries(25):
         response = client.get(reverse("indicators-public:report-pdf", args=[x.slug]) + QUERY)
@@ -42,7 +40,7 @@ def test_pdf_report_has_the_full_table_in_vietnamese(client, scenario, django_as
     assert "Nguyễn Văn Thử" not in text
 
 
-def test_xlsx_download_opens(client, scenario):  # noqa: F811
+def test_xlsx_download_opens(client, scenario):
     from openpyxl import load_workbook
 
     _committee, x, _y = scenario
@@ -54,7 +52,7 @@ def test_xlsx_download_opens(client, scenario):  # noqa: F811
     assert "62.50" in values and "38.47" in values
 
 
-def test_report_rejects_a_bad_period(client, scenario):  # noqa: F811
+def test_report_rejects_a_bad_period(client, scenario):
     _committee, x, _y = scenario
     response = client.get(
         reverse("indicators-public:report-pdf", args=[x.slug]) + "?tu=2024-02-30&den=2024-02-29"

@@ -11,7 +11,6 @@ from minhbach.indicators import trends
 from minhbach.indicators.charts import line_chart
 from minhbach.indicators.compute import table
 from minhbach.indicators.models import IndicatorDefinition
-from minhbach.indicators.tests.test_compute import scenario  # noqa: F401 (fixture)
 
 
 def test_months_are_clipped_to_the_range():
@@ -28,7 +27,7 @@ def test_months_are_clipped_to_the_range():
     [(dt.date(2024, 1, 1), dt.date(2024, 3, 31)), (dt.date(2024, 1, 15), dt.date(2024, 3, 10))],
 )
 def test_each_month_of_the_trend_equals_the_table_of_that_month(
-    scenario,  # noqa: F811
+    scenario,
     start,
     end,
     django_assert_max_num_queries,
@@ -53,7 +52,7 @@ def test_each_month_of_the_trend_equals_the_table_of_that_month(
     assert on_time.points[1].ratio.numerator == 5 and on_time.points[1].ratio.denominator == 8
 
 
-def test_the_chart_is_svg_with_gaps_for_na(scenario):  # noqa: F811
+def test_the_chart_is_svg_with_gaps_for_na(scenario):
     _committee, _x, y = scenario
     definitions = list(IndicatorDefinition.objects.filter(code="C4"))
     series = trends.dossier_series(y, dt.date(2024, 1, 1), dt.date(2024, 3, 31), definitions)[0]
@@ -62,7 +61,7 @@ def test_the_chart_is_svg_with_gaps_for_na(scenario):  # noqa: F811
     assert svg.startswith("<svg") and "<polyline" not in svg and "&lt;thử&gt;" in svg
 
 
-def test_trend_page_has_svg_and_table_alternative(client, scenario, django_assert_max_num_queries):  # noqa: F811
+def test_trend_page_has_svg_and_table_alternative(client, scenario, django_assert_max_num_queries):
     committee, _x, _y = scenario
     url = reverse("indicators-public:trends") + f"?don_vi={committee.slug}&ky=quy&quy=1&nam=2024"
     with django_assert_max_num_queries(25):

@@ -193,6 +193,7 @@ def dashboard(request: HttpRequest, section: str = "all") -> HttpResponse:
         ]
         for row in context["league"]:
             row["flags"] = sum(flag_counts[row["agency"].pk].values())
+            row["flag_counts"] = [(f.code, flag_counts[row["agency"].pk][f.code]) for f in integrity.FLAGS]
         context["rating_channels"] = integrity.rating_channels(
             [a for a in agencies if a.path.startswith(unit.path)], start, end
         )

@@ -18,6 +18,7 @@ from minhbach.accounts.roles import ROLE_BY_CODE, sync_roles
 from minhbach.indicators import rollups
 from minhbach.portal.demo.disclosure import load_disclosure
 from minhbach.portal.demo.dossiers import load_dossiers
+from minhbach.portal.demo.emulation import load_emulation
 from minhbach.portal.demo.feedback import load_feedback
 from minhbach.portal.demo.people import DEMO_PASSWORD, load_people
 from minhbach.portal.demo.procedures import load_procedures
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         # The demo writes dossiers, feedback and ratings in bulk (no services), so the indicators'
         # daily rollups are rebuilt once from the rows.
         rolled = rollups.rebuild()
+        emulation = load_emulation(units)  # reads the rollups: after rebuild()
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu Bắc Trà My."))
         self.stdout.write(
             f"Thủ tục hành chính: {catalogue.procedures} thủ tục, {catalogue.assignments} lượt giao "
@@ -83,6 +85,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Chỉ số: tổng hợp {rolled['facts']} hồ sơ thành {rolled['unit_rows']} dòng đơn vị-ngày."
+        )
+        self.stdout.write(
+            f"Thi đua: {emulation.evaluations} lần tính điểm, {emulation.objections} ý kiến phản hồi, "
+            f"{emulation.proposals} đề nghị, {emulation.recipients} tập thể, cá nhân được khen thưởng."
         )
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for login in logins:
