@@ -395,7 +395,9 @@ def score(
 # --- Stage 1: collecting inputs ------------------------------------------------------------------
 
 
-def _indicator_values(*, agencies: list[Agency], start: dt.date, end: dt.date, codes: list[str]) -> Mapping:
+def _indicator_values(
+    *, agencies: list[Agency], start: dt.date, end: dt.date, codes: list[str], indicator_set: Any = None
+) -> Mapping:
     """The one call to the Indicators engine (owned by ``minhbach.indicators``), isolated here."""
     try:
         from minhbach.indicators.api import indicator_values
@@ -404,7 +406,9 @@ def _indicator_values(*, agencies: list[Agency], start: dt.date, end: dt.date, c
             _("Chưa có bộ máy tính chỉ số (minhbach.indicators); không thể tính các tiêu chí lấy từ chỉ số.")
         ) from exc
     try:
-        return indicator_values(agencies=agencies, start=start, end=end, codes=codes)
+        return indicator_values(
+            agencies=agencies, start=start, end=end, codes=codes, indicator_set=indicator_set
+        )
     except ObjectDoesNotExist as exc:  # no indicator set in force for the period
         raise EvaluationError(
             _("Chưa có bộ chỉ số có hiệu lực cho kỳ %(start)s–%(end)s: %(error)s")
@@ -479,7 +483,11 @@ def collect(
     )
     if values is None:
         values = (
-            _indicator_values(agencies=units, start=start, end=end, codes=codes) if units and codes else {}
+            _indicator_values(
+                agencies=units, start=start, end=end, codes=codes, indicator_set=review.movement.indicator_set
+            )
+            if units and codes
+            else {}
         )
 
     # Staff of each unit (memberships in its subtree overlapping P) and the women share on the last day.

@@ -140,6 +140,12 @@ class Movement(models.Model):
     criteria_set = models.ForeignKey(
         CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT, related_name="movements"
     )
+    # The indicator definitions the movement is judged by (§9.6: movements pin definitions); empty =
+    # the set in force at the end of each review's window.
+    indicator_set = models.ForeignKey(
+        "indicators.IndicatorSet", verbose_name=_("bộ chỉ số"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

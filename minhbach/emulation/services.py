@@ -143,17 +143,31 @@ def movement_create(
     kind: str = Movement.Kind.THEMATIC,
     launch_decision_number: str = "",
     launch_decision_date: dt.date | None = None,
+    indicator_set: Any = None,
 ) -> Movement:
-    """Register a movement launched by decision (Luật TĐKT 2022 Điều 8), pinned to a criteria set (§0.3)."""
+    """Register a movement launched by decision (Luật TĐKT 2022 Điều 8), pinned to a criteria set (§0.3).
+
+    ``indicator_set`` pins the indicator definitions too (§9.6); by default the set in force at the
+    end of the movement's period.
+    """
     name = _require(name, _("Vui lòng nhập tên phong trào."))
     if period_end < period_start:
         raise EmulationError(_("Ngày kết thúc phong trào phải sau ngày bắt đầu."))
     if kind not in Movement.Kind.values:
         raise EmulationError(_("Loại hình thi đua không hợp lệ."))
+    if indicator_set is None:
+        from minhbach.indicators.compute import current_set
+        from minhbach.indicators.models import IndicatorSet
+
+        try:
+            indicator_set = current_set(period_end)
+        except IndicatorSet.DoesNotExist:
+            indicator_set = None
     movement = Movement.objects.create(
         name=name,
         launching_agency=launching_agency,
         criteria_set=criteria_set,
+        indicator_set=indicator_set,
         period_start=period_start,
         period_end=period_end,
         kind=kind,

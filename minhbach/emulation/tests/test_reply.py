@@ -131,3 +131,38 @@ def test_publish_waits_for_the_window_and_the_pending_objections(world, ranked):
     assert review.published_at is not None and review.status == "published"
     with pytest.raises(ValidationError, match="đã công bố"):
         world.evaluate(reason="thử")
+
+
+def test_objection_on_an_evidence_row_with_an_attachment(world, engine_values, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from minhbach.accounts.tests.factories import make_official
+    from minhbach.emulation import services
+    from minhbach.emulation.models import DisciplineCase
+
+    settings.MEDIA_ROOT = tmp_path
+    a = world.units[0]
+    case = services.discipline_case_record(
+        actor=None,
+        official=make_official(a),
+        agency=a,
+        status=DisciplineCase.Status.DECIDED,
+        form="reprimand",
+        decided_on=dt.date(2024, 2, 1),
+    )
+    world.evaluate()
+    reply.reply_window_open(actor=None, review=world.review)
+    objection = reply.objection_file(
+        actor=None,
+        review=world.review,
+        agency=a,
+        criterion_code="K6",
+        evidence_ref=f"discipline:{case.pk}",
+        text="Quyết định kỷ luật đã được hủy bởi Quyết định 3/QĐ-UBND.",
+        attachment=SimpleUploadedFile("qd-huy.pdf", b"%PDF-1.4 x", content_type="application/pdf"),
+    )
+    assert objection.evidence_ref == f"discipline:{case.pk}" and objection.attachment.name.endswith(".pdf")
+    decided = reply.objection_decide(
+        actor=None, objection=objection, accept=True, value=0, reason="Kỷ luật đã bị hủy; K6 không vướng."
+    )
+    assert standing(decided.reevaluation, agency=a).eligible
