@@ -160,7 +160,11 @@ def _publish_day(rng: random.Random, item: PublicationItem, late: bool) -> dt.da
 def _register(summary: DemoDisclosure, units: DemoUnits) -> None:
     places: list[tuple[str, Agency]] = [("district", units.district_committee)]
     places += sorted(units.communes.items())
-    for code, agency in places:
+    # The district's offices publish their own plans, reports and budget disclosures too (C1 of
+    # the offices' emulation group).
+    offices = [(slug, a) for slug, a in sorted(units.offices.items()) if a.kind == Agency.Kind.OFFICE]
+    for code, agency in places + offices:
+        is_office = (code, agency) in offices
         rng = random.Random(f"disclosure-{code}")  # noqa: S311 - deterministic demo, not security
         # The contacts' own items (spokesperson, PAKN address): published on the unit's page.
         contact_items = PublicationItem.objects.filter(
@@ -172,6 +176,8 @@ def _register(summary: DemoDisclosure, units: DemoUnits) -> None:
                 url=reverse("units-public:agency", kwargs={"slug": agency.slug}), channels=[Channel.PORTAL],
             )  # fmt: skip
         for kind, trigger_kind, ref, title, day, scope in PLAN:
+            if is_office and (scope != "both" or kind not in (Kind.PLAN_REPORT, Kind.BUDGET)):
+                continue
             if (scope == "district") != (code == "district") and scope != "both":
                 continue
             item = services.item_from_trigger(
