@@ -137,6 +137,8 @@ def test_incremental_refresh_equals_rebuild(make_dossier, agencies, specs, chang
             for field in fields:
                 setattr(dossier, field, getattr(replacement, field))
             dossier.save()
+            # The dossier's rating becomes the replacement's (one current rating per dossier).
+            Rating.objects.filter(dossier=dossier).delete()
             Rating.objects.filter(dossier=replacement).update(dossier=dossier)
             changed += [dossier.pk, replacement.pk]
         rollups.refresh(changed)
