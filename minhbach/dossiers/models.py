@@ -195,6 +195,14 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_agency", "status"], name="dossier_agency_status_idx"),
             models.Index(fields=["status", "effective_due_at"], name="dossier_status_due_idx"),
             models.Index(fields=["accepted_at"], name="dossier_accepted_idx"),
+            # One-go rule 3 and the withdraw-and-resubmit flag look for earlier failures at a desk
+            # within a window: a small partial index instead of every dossier of the desk
+            # (5.8× on 1,000,000 dossiers, bench/bench_indicators.py).
+            models.Index(
+                fields=["receiving_agency", "ended_at"],
+                condition=Q(status__in=[3, 7, 8]),
+                name="dossier_failures_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -206,3 +206,25 @@ def test_decided_recipients_are_listed_when_the_award_models_exist(client, publi
     )
     html = client.get(url).content.decode()
     assert "đã hủy: Phát hiện sau có phản ánh nhũng nhiễu có căn cứ" in html
+
+
+def test_indicator_criteria_link_down_to_the_records(client, published):
+    """Every indicator-sourced score opens the list of records behind its numerator and denominator."""
+    import re
+
+    from minhbach.emulation.models import CriterionResult
+
+    standing = Standing.objects.filter(
+        agency__isnull=False, evaluation__review__published_at__isnull=False
+    ).first()
+    review = standing.evaluation.review
+    url = reverse("emulation-public:collective", args=[review.movement_id, review.pk, standing.agency_id])
+    page = client.get(url).content.decode()
+    links = re.findall(r'href="(/minh-bach/bang-chung/[^"]+)"', page)
+    indicator_criteria = CriterionResult.objects.filter(
+        evaluation=standing.evaluation, agency=standing.agency, criterion__source__startswith="indicator:"
+    ).count()
+    assert indicator_criteria > 0
+    assert len(links) == 2 * indicator_criteria
+    assert f"tu={review.data_from:%Y-%m-%d}" in links[0]
+    assert client.get(links[0].replace("&amp;", "&")).status_code == 200
