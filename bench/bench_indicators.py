@@ -521,6 +521,8 @@ SELECT agency,
     count_if(ended_in AND ended_ok) AS ended_ok,
     count_if(ended_in AND NOT ended_ok) AS ended_late,
     count_if(ended_in AND ended_ok AND NOT flagged) AS ended_good,
+    CAST(coalesce(sum(CASE WHEN ended_in THEN greatest(date_diff('day', accept_day, end_day), 0) END), 0)
+        AS BIGINT) AS ended_days,
     count_if(result_in) AS ended_paper,
     count_if(result_in AND eresult) AS ended_eresult,
     count_if(returned_in) AS returned_rated,

@@ -124,6 +124,7 @@ COUNTER_FIELDS: tuple[str, ...] = (
     "ended_ok",
     "ended_late",
     "ended_good",
+    "ended_days",
     "ended_paper",
     "ended_eresult",
     "returned_rated",
@@ -149,6 +150,8 @@ class RollupCounters(models.Model):
     ended_ok = models.IntegerField(default=0)
     ended_late = models.IntegerField(default=0)
     ended_good = models.IntegerField(default=0)
+    # Σ (end day − acceptance day) of the dossiers closed that day: 766 indicator 2.2.
+    ended_days = models.BigIntegerField(default=0)
     ended_paper = models.IntegerField(default=0)
     ended_eresult = models.IntegerField(default=0)
     returned_rated = models.IntegerField(default=0)

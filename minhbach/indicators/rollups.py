@@ -54,6 +54,7 @@ def contributions(fact: dict[str, Any]) -> list[Contribution]:
     if fact["counted"]:
         if end is not None:
             out.append((end, "ended_ok" if fact["ended_ok"] else "ended_late", 1))
+            out.append((end, "ended_days", max((end - accept).days, 0)))
             if fact["ended_ok"] and not fact["flagged"]:
                 out.append((end, "ended_good", 1))
         if end is None or accept < end:
@@ -222,6 +223,17 @@ RECIPES: tuple[tuple[str, str, Q, int], ...] = (
 
 def _grouped(key_fields: tuple[str, ...]) -> dict[tuple, dict[str, int]]:
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # ended_days sums a date difference: counted per (accept day, end day) pair in SQL, the
+    # subtraction done on those aggregated rows (date arithmetic differs between the databases).
+    pairs = (
+        DossierFact.objects.filter(Q(counted=True) & _NOT_NULL_END)
+        .values(*key_fields, "accept_day", "end_day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in pairs:
+        key = (*(row[f] for f in key_fields), row["end_day"])
+        rows[key]["ended_days"] += max((row["end_day"] - row["accept_day"]).days, 0) * row["n"]
     for column, day_field, condition, sign in RECIPES:
         grouped = (
             DossierFact.objects.filter(condition)
