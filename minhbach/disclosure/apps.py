@@ -6,3 +6,6 @@ class DisclosureConfig(AppConfig):
     name = "minhbach.disclosure"
     label = "disclosure"
     verbose_name = _("Công khai thông tin")
+
+    def ready(self) -> None:
+        from minhbach.disclosure import receivers  # noqa: F401

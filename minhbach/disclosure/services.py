@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -375,3 +376,34 @@ def article_save(
             channels=[Channel.PORTAL],
         )
     return article
+
+
+def on_procedure_announced(*, version: Any, actor: Any = None) -> list[PublicationItem]:
+    """A decision announcing a procedure must be listed by every unit that handles it (§8.2).
+
+    One ``procedure_listing`` item per unit and decision (a decision usually announces many
+    procedures; the unit lists them together), due 5 working days after the decision
+    (NĐ 63/2010 Điều 16–17, the ``vn-disclosure`` rule set). The decision date is its signing
+    date, else its effective date, else the version's start.
+    """
+    from minhbach.procedures.models import ProcedureAssignment
+
+    decision = version.decision
+    day = decision.signed_on or decision.effective_from or version.valid_from or dt.date.today()
+    assignments = (
+        ProcedureAssignment.objects.filter(procedure_id=version.procedure_id, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .select_related("agency")
+    )
+    return [
+        item_from_trigger(
+            actor=actor,
+            agency=assignment.agency,
+            kind=Kind.PROCEDURE_LISTING,
+            title=_("Niêm yết thủ tục hành chính theo Quyết định %(number)s") % {"number": decision.number},
+            trigger_kind="decision",
+            trigger_ref=f"decision:{decision.number}",
+            trigger_at=day,
+        )
+        for assignment in assignments
+    ]

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from minhbach.core import ledger
 from minhbach.core.ledger import canonical_json
 from minhbach.core.text import fold
+from minhbach.procedures import signals
 from minhbach.procedures.models import (
     AnnouncingDecision,
     FeeLine,
@@ -247,4 +248,6 @@ def procedure_upsert(*, actor: Any, data: ProcedureData) -> tuple[ProcedureVersi
         payload={"code": data.code, "decision": data.decision, "hash": digest, "previous_hash": old_hash,
                  "needs_review": version.needs_review},
     )  # fmt: skip
+    if outcome == CREATED and version.decision_id is not None:
+        signals.version_announced.send(ProcedureVersion, version=version)
     return version, outcome

@@ -171,3 +171,34 @@ def test_spokesperson_without_phone_or_email_is_refused(district, calendar):
             valid_from=D(2024, 2, 7),
         )  # fmt: skip
     assert not UnitContact.objects.exists()
+
+
+def test_an_announcing_decision_creates_a_listing_item_for_each_unit_handling_the_procedure(db):
+    """§8.2 procedure_listing: decision date + 5 working days, one item per unit and decision."""
+    import datetime as dt
+
+    from minhbach.core.workdays.seed import seed_years
+    from minhbach.disclosure.models import Kind, PublicationItem
+    from minhbach.procedures.models import ProcedureAssignment
+    from minhbach.procedures.tests.factories import make_procedure
+    from minhbach.units.models import Agency
+    from minhbach.units.tests.factories import make_agency
+
+    seed_years([2024])
+    desk = make_agency(name="Một cửa xã Thử", kind=Agency.Kind.ONE_STOP_DESK)
+    other = make_agency(name="Một cửa xã Khác", kind=Agency.Kind.ONE_STOP_DESK)
+    first = make_procedure("1.000100", decision="100/QĐ-UBND")
+    ProcedureAssignment.objects.create(procedure=first.procedure, agency=desk, valid_from=dt.date(2020, 1, 1))
+    second = make_procedure("1.000101", decision="100/QĐ-UBND")
+    ProcedureAssignment.objects.create(
+        procedure=second.procedure, agency=desk, valid_from=dt.date(2020, 1, 1)
+    )
+    # A new decision (version) for both procedures at the desk: one item for the desk, none elsewhere.
+    signed = {"decision_signed_on": dt.date(2024, 2, 5), "valid_from": dt.date(2024, 3, 1)}
+    make_procedure("1.000100", decision="245/QĐ-UBND", name="Thủ tục đã sửa đổi", **signed)
+    make_procedure("1.000101", decision="245/QĐ-UBND", name="Thủ tục khác đã sửa đổi", **signed)
+    items = PublicationItem.objects.filter(kind=Kind.PROCEDURE_LISTING, trigger_ref="decision:245/QĐ-UBND")
+    assert [i.agency for i in items] == [desk]
+    assert not PublicationItem.objects.filter(agency=other).exists()
+    # Signed Mon 05/02/2024; 5 working days with Tết (08–14/02) skipped: 06, 07, 15, 16, 19/02.
+    assert items.get().due_at == dt.date(2024, 2, 19)
