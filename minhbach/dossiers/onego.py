@@ -74,16 +74,81 @@ def _earlier_failure(window_days: int) -> Exists:
     )
 
 
-def one_go_annotations(settings: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The annotations that decide ``one_go`` (rules 1–3), for callers that filter themselves."""
+_PERSON_KEYS = (
+    # (condition on the earlier dossier's applicant ``fa`` against this one's ``a``), per vendor.
+    ("fa.citizen_id = a.citizen_id AND a.citizen_id <> ''", None),
+    ("fa.tax_code = a.tax_code AND a.tax_code <> ''", None),
+    (
+        "UPPER(fa.full_name) = UPPER(a.full_name) AND fa.phone = a.phone AND a.phone <> ''",
+        # Django's iexact on SQLite is LIKE (case-insensitive for ASCII letters).
+        "fa.full_name LIKE a.full_name ESCAPE '\\' AND fa.phone = a.phone AND a.phone <> ''",
+    ),
+)
+
+
+def earlier_failure_ids_sql(window_days: int) -> tuple[str, list[Any]]:
+    """Ids of accepted dossiers with an earlier failure (rule 3), as one uncorrelated statement.
+
+    The correlated ``EXISTS`` of ``_earlier_failure`` runs once per dossier with an OR over three
+    person keys, which no database can turn into a join; over a whole table that dominates the
+    cost (bench/bench_indicators.py: minutes at 1,000,000 dossiers). Here each person key is an
+    equality join, matched on desk and procedure, with the window as the join filter, and the
+    three are united; the database runs it once (hashed ``IN``). The same rule as
+    ``_earlier_failure``: the property tests of the indicators compare both.
+    """
+    from django.db import connection
+
+    days = int(window_days)
+    if connection.vendor == "sqlite":
+        window = "f.ended_at >= strftime('%%Y-%%m-%%d %%H:%%M:%%f', d.accepted_at, %s)"
+        params: list[Any] = [f"-{days} days"]
+    else:
+        window = "f.ended_at >= d.accepted_at - (%s * INTERVAL '1 day')"
+        params = [days]
+    failures = ", ".join(str(int(s)) for s in ENDED_WITHOUT_RESULT)
+    parts = []
+    for generic, sqlite in _PERSON_KEYS:
+        person = sqlite if (sqlite and connection.vendor == "sqlite") else generic
+        # Only constants and int() values are interpolated; the window length is a parameter.
+        select = (
+            "SELECT d.id FROM dossiers_dossier d"  # noqa: S608
+            " JOIN dossiers_applicant a ON a.id = d.owner_id"
+            " JOIN procedures_procedureversion v ON v.id = d.procedure_version_id"
+            " JOIN dossiers_dossier f ON f.receiving_agency_id = d.receiving_agency_id"
+            f" AND f.status IN ({failures}) AND f.ended_at < d.accepted_at AND {window} AND f.id <> d.id"
+            " JOIN procedures_procedureversion fv ON fv.id = f.procedure_version_id"
+            " AND fv.procedure_id = v.procedure_id"
+            f" JOIN dossiers_applicant fa ON fa.id = f.owner_id AND {person}"
+            " WHERE d.accepted_at IS NOT NULL"
+        )
+        parts.append(select)
+    return " UNION ".join(parts), params * len(parts)
+
+
+def one_go_annotations(settings: dict[str, Any] | None = None, *, bulk: bool = False) -> dict[str, Any]:
+    """The annotations that decide ``one_go`` (rules 1–3), for callers that filter themselves.
+
+    ``bulk=True`` (a whole table: the indicators' raw computation and rollup rebuild) decides rule
+    3 with one uncorrelated statement (``earlier_failure_ids_sql``) instead of a subquery per row.
+    """
+    from django.db.models.expressions import RawSQL
+
     r = rules(settings)
     failed = (
         Q(supplements_before__gt=r["max_pre_acceptance_requests"])
         | Q(supplements_after__gt=r["max_post_acceptance_requests"])
         | (Q(earlier_failure=True) & Q(one_go_exemption=""))
     )
+    if bulk:
+        sql, params = earlier_failure_ids_sql(r["resubmission_window_days"])
+        failed_before = RawSQL(sql, params)  # noqa: S611 - constant SQL, parameters bound
+        earlier: Any = Case(
+            When(Q(pk__in=failed_before), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    else:
+        earlier = _earlier_failure(r["resubmission_window_days"])
     return {
-        "earlier_failure": _earlier_failure(r["resubmission_window_days"]),
+        "earlier_failure": earlier,
         "one_go": Case(When(failed, then=Value(False)), default=Value(True), output_field=BooleanField()),
     }
 

@@ -81,8 +81,14 @@ def _bool(condition: Q) -> Case:
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def annotate_facts(queryset: QuerySet[Dossier], *, late_after: int | None = None) -> QuerySet[Dossier]:
-    """Add every fact column of ``DossierFact`` to a dossier queryset (one SQL statement)."""
+def annotate_facts(
+    queryset: QuerySet[Dossier], *, late_after: int | None = None, bulk: bool = True
+) -> QuerySet[Dossier]:
+    """Add every fact column of ``DossierFact`` to a dossier queryset (one SQL statement).
+
+    ``bulk`` decides one-go rule 3 for the whole table at once (see ``onego.one_go_annotations``);
+    pass ``False`` for a handful of dossiers (``rollups.refresh``).
+    """
     late_after = late_after if late_after is not None else late_after_requests()
     rule3 = Q(supplements_after__gte=late_after)
     paused = Q(status=Status.SUPPLEMENT_REQUESTED, paused_at__isnull=False)
@@ -91,7 +97,7 @@ def annotate_facts(queryset: QuerySet[Dossier], *, late_after: int | None = None
     from minhbach.ratings.models import Rating
 
     ruleset = ruleset_in_force("onestop", dt.date.today())
-    one_go = one_go_annotations(ruleset.settings if ruleset else None)
+    one_go = one_go_annotations(ruleset.settings if ruleset else None, bulk=bulk)
     return (
         queryset.annotate(earlier_failure=one_go["earlier_failure"])
         .annotate(
@@ -178,7 +184,7 @@ FACT_COLUMNS: dict[str, str] = {
 }
 
 
-def fact_queryset(queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
+def fact_queryset(queryset: QuerySet[Dossier] | None = None, *, bulk: bool = True) -> QuerySet[Dossier]:
     """Accepted dossiers (the only ones that count anywhere) with their fact annotations."""
     base = queryset if queryset is not None else Dossier.objects.all()
-    return annotate_facts(base.filter(accepted_at__isnull=False))
+    return annotate_facts(base.filter(accepted_at__isnull=False), bulk=bulk)

@@ -165,7 +165,9 @@ def refresh(dossier_ids: Iterable[int]) -> int:
     )
     new = [
         {field: row[source] for field, source in FACT_COLUMNS.items()} | {"dossier_id": row["pk"]}
-        for row in fact_queryset(Dossier.objects.filter(pk__in=ids)).values("pk", *FACT_COLUMNS.values())
+        for row in fact_queryset(Dossier.objects.filter(pk__in=ids), bulk=False).values(
+            "pk", *FACT_COLUMNS.values()
+        )
     ]
     unit: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     proc: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
