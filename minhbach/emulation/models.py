@@ -343,6 +343,14 @@ class Initiative(models.Model):
     effect = models.TextField(_("hiệu quả áp dụng"), blank=True)
     attachment = models.FileField(_("tệp minh chứng"), upload_to="emulation/initiatives/%Y/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
 
     class Meta:
         verbose_name = _("sáng kiến, mô hình, giải pháp")
@@ -381,6 +389,14 @@ class AnnualRating(models.Model):
     basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
     attachment = models.FileField(_("tệp minh chứng"), upload_to="emulation/ratings/%Y/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
 
     class Meta:
         verbose_name = _("xếp loại chất lượng hằng năm")
@@ -424,6 +440,14 @@ class DisciplineCase(models.Model):
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices)
     attachment = models.FileField(_("tệp minh chứng"), upload_to="emulation/discipline/%Y/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
 
     class Meta:
         verbose_name = _("vụ việc kỷ luật")
@@ -467,6 +491,16 @@ class Verification(models.Model):
     closed_on = models.DateField(_("ngày kết luận"), null=True, blank=True)
     outcome = models.CharField(_("kết luận"), max_length=10, choices=Outcome.choices, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    attachment = models.FileField(_("tệp minh chứng"), upload_to="emulation/verifications/%Y/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
 
     class Meta:
         verbose_name = _("thanh tra, kiểm tra, xác minh")
@@ -491,6 +525,16 @@ class ParIndexResult(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     value = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2)
     source = models.CharField(_("nguồn"), max_length=255)
+    attachment = models.FileField(_("tệp minh chứng"), upload_to="emulation/par_index/%Y/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
 
     class Meta:
         verbose_name = _("chỉ số cải cách hành chính")

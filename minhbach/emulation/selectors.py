@@ -167,7 +167,7 @@ def agencies_in_scope(user) -> QuerySet[Agency]:
 
 def initiatives(user) -> QuerySet[Initiative]:
     return restrict(
-        Initiative.objects.select_related("agency").prefetch_related(
+        Initiative.objects.select_related("agency", "entered_by").prefetch_related(
             Prefetch("authors", queryset=Official.objects.only("pk", "full_name"))
         ),
         user,
@@ -179,15 +179,15 @@ def annual_ratings(user) -> QuerySet[AnnualRating]:
     visible = officials_in_scope(user).values("pk")
     return (
         AnnualRating.objects.filter(official__in=visible)
-        .select_related("official")
+        .select_related("official", "entered_by")
         .order_by("-year", "official")
     )
 
 
 def discipline_cases(user) -> QuerySet[DisciplineCase]:
-    return restrict(DisciplineCase.objects.select_related("official", "agency"), user, "agency").order_by(
-        "-created_at"
-    )
+    return restrict(
+        DisciplineCase.objects.select_related("official", "agency", "entered_by"), user, "agency"
+    ).order_by("-created_at")
 
 
 # --- Management, reply, awards -------------------------------------------------------------------

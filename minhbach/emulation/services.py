@@ -364,6 +364,11 @@ def registration_return(*, actor: Any, registration: Registration, note: str) ->
     return _registration_move(actor=actor, registration=registration, action="return", note=note)
 
 
+def _author(actor: Any) -> Any:
+    """The user who entered a register row, or None for a system actor (issue #7: who entered it)."""
+    return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+
+
 # --- Evidence registers --------------------------------------------------------------------------
 
 
@@ -399,6 +404,7 @@ def initiative_create(
         recognition_issuer=recognition_issuer.strip(),
         recognition_level=recognition_level,
         effect=effect.strip(),
+        entered_by=_author(actor),
     )
     if attachment:
         initiative.attachment = attachment
@@ -447,6 +453,7 @@ def annual_rating_record(
         decided_on=decided_on,
         decided_by=decided_by,
         basis=basis.strip(),
+        entered_by=_author(actor),
     )
     if attachment:
         rating.attachment = attachment
@@ -498,6 +505,7 @@ def discipline_case_record(
         decided_on=decided_on,
         effective_from=effective_from,
         effective_to=effective_to,
+        entered_by=_author(actor),
     )
     if attachment:
         case.attachment = attachment
@@ -528,7 +536,12 @@ def verification_open(
     if (official is None) == (agency is None):
         raise EmulationError(_("Chọn đúng một đối tượng: một cán bộ hoặc một đơn vị."))
     verification = Verification.objects.create(
-        kind=kind, opened_on=opened_on, official=official, agency=agency, note=note.strip()
+        kind=kind,
+        opened_on=opened_on,
+        official=official,
+        agency=agency,
+        note=note.strip(),
+        entered_by=_author(actor),
     )
     ledger.record(
         actor=actor,
@@ -572,7 +585,9 @@ def par_index_record(*, actor: Any, agency: Any, year: int, value: Decimal, sour
     source = _require(source, _("Vui lòng nêu nguồn công bố chỉ số."))
     if ParIndexResult.objects.filter(agency=agency, year=year).exists():
         raise EmulationError(_("Đơn vị đã có chỉ số cải cách hành chính năm %(year)s.") % {"year": year})
-    row = ParIndexResult.objects.create(agency=agency, year=year, value=value, source=source)
+    row = ParIndexResult.objects.create(
+        agency=agency, year=year, value=value, source=source, entered_by=_author(actor)
+    )
     ledger.record(
         actor=actor,
         action="emulation.par_index_record",
