@@ -15,6 +15,7 @@ from minhbach.emulation.models import (
     RatingLevel,
     Review,
     Revocation,
+    TaskCompletion,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -77,6 +78,19 @@ class DisciplineCaseForm(_ScopedForm):
     decided_on = forms.DateField(label=_("Ngày quyết định"), required=False, widget=DATE)
     effective_from = forms.DateField(label=_("Hiệu lực từ"), required=False, widget=DATE)
     effective_to = forms.DateField(label=_("Hiệu lực đến"), required=False, widget=DATE)
+    attachment = forms.FileField(label=_("Tệp minh chứng"), required=False)
+
+
+class TaskCompletionForm(_ScopedForm):
+    agency = forms.ModelChoiceField(queryset=None, label=_("Đơn vị"))
+    official = forms.ModelChoiceField(
+        queryset=None, label=_("Cán bộ, công chức (nếu giao cho cá nhân)"), required=False
+    )
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    task = forms.CharField(label=_("Nhiệm vụ được giao"), widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.ChoiceField(choices=TaskCompletion.Result.choices, label=_("Kết quả"))
+    decided_by = forms.CharField(label=_("Cơ quan đánh giá"), max_length=255)
+    decided_on = forms.DateField(label=_("Ngày đánh giá"), widget=DATE)
     attachment = forms.FileField(label=_("Tệp minh chứng"), required=False)
 
 

@@ -518,6 +518,44 @@ class Verification(models.Model):
         return f"{self.get_kind_display()} {self.opened_on:%d/%m/%Y}"
 
 
+class TaskCompletion(models.Model):
+    """Kết quả thực hiện nhiệm vụ: a unit's or an official's completion of an assigned task in a year.
+
+    Evidence for the reviews and for the council (§10.15); entered with its deciding document.
+    """
+
+    class Result(models.TextChoices):
+        COMPLETED = "completed", _("Hoàn thành đúng hạn")
+        COMPLETED_LATE = "completed_late", _("Hoàn thành nhưng chậm")
+        NOT_COMPLETED = "not_completed", _("Không hoàn thành")
+
+    agency = models.ForeignKey(
+        "units.Agency", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    official = models.ForeignKey(
+        "accounts.Official", verbose_name=_("cán bộ, công chức"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    year = models.PositiveSmallIntegerField(_("năm"))
+    task = models.TextField(_("nhiệm vụ được giao"))
+    result = models.CharField(_("kết quả"), max_length=16, choices=Result.choices)
+    decided_by = models.CharField(_("cơ quan đánh giá"), max_length=255)
+    decided_on = models.DateField(_("ngày đánh giá"))
+    attachment = models.FileField(_("tệp minh chứng"), upload_to="emulation/tasks/%Y/", blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kết quả thực hiện nhiệm vụ")
+        verbose_name_plural = _("kết quả thực hiện nhiệm vụ")
+        ordering = ["-year", "agency", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.task[:60]}"
+
+
 class ParIndexResult(models.Model):
     """Chỉ số cải cách hành chính (PAR index) of a unit for a year, as published by the province."""
 

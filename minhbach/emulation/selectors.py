@@ -36,6 +36,7 @@ from minhbach.emulation.models import (
     Review,
     Standing,
     Subject,
+    TaskCompletion,
     Verification,
 )
 from minhbach.units.models import Agency
@@ -182,6 +183,12 @@ def annual_ratings(user) -> QuerySet[AnnualRating]:
         .select_related("official", "entered_by")
         .order_by("-year", "official")
     )
+
+
+def task_completions(user) -> QuerySet[TaskCompletion]:
+    return restrict(
+        TaskCompletion.objects.select_related("agency", "official", "entered_by"), user, "agency"
+    ).order_by("-year", "agency__path", "-created_at")
 
 
 def discipline_cases(user) -> QuerySet[DisciplineCase]:

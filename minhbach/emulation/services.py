@@ -34,6 +34,7 @@ from minhbach.emulation.models import (
     RegistrationEvent,
     Review,
     Subject,
+    TaskCompletion,
     Verification,
 )
 from minhbach.emulation.transitions import TRANSITIONS
@@ -424,6 +425,47 @@ def initiative_create(
         },
     )
     return initiative
+
+
+@transaction.atomic
+def task_completion_record(
+    *,
+    actor: Any,
+    agency: Any,
+    year: int,
+    task: str,
+    result: str,
+    decided_by: str,
+    decided_on: dt.date,
+    official: Any = None,
+    attachment: Any = None,
+) -> TaskCompletion:
+    """Enter a task-completion record (evidence register, §10.15), with who entered it."""
+    task = _require(task, _("Vui lòng nhập nhiệm vụ được giao."))
+    decided_by = _require(decided_by, _("Vui lòng nhập cơ quan đánh giá kết quả thực hiện nhiệm vụ."))
+    if result not in TaskCompletion.Result.values:
+        raise EmulationError(_("Kết quả thực hiện nhiệm vụ không hợp lệ."))
+    if decided_on.year < year:
+        raise EmulationError(_("Ngày đánh giá không thể trước năm thực hiện nhiệm vụ."))
+    record = TaskCompletion(
+        agency=agency, official=official, year=year, task=task, result=result, decided_by=decided_by,
+        decided_on=decided_on, entered_by=_author(actor),
+    )  # fmt: skip
+    if attachment:
+        record.attachment = attachment
+    record.save()
+    ledger.record(
+        actor=actor,
+        action="emulation.task_completion_record",
+        obj=record,
+        payload={
+            "agency": agency.pk,
+            "official": getattr(official, "pk", None),
+            "year": year,
+            "result": result,
+        },
+    )
+    return record
 
 
 @transaction.atomic

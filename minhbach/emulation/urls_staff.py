@@ -15,6 +15,7 @@ urlpatterns = [
     path("sang-kien/", staff.register, {"name": "initiatives"}, name="initiatives"),
     path("xep-loai/", staff.register, {"name": "ratings"}, name="ratings"),
     path("ky-luat/", staff.register, {"name": "discipline"}, name="discipline"),
+    path("nhiem-vu/", staff.register, {"name": "tasks"}, name="tasks"),
     # Management by the standing body
     path("tao-moi/", manage.movement_create, name="movement_create"),
     path("<int:pk>/them-dot/", manage.review_create, name="review_create"),

@@ -60,3 +60,47 @@ def test_register_page_shows_who_entered_each_row(users, login, world):
     assert Initiative.objects.get().entered_by == user
     body = login(user).get(reverse("emulation:initiatives")).content.decode()
     assert "Người nhập" in body and str(user) in body
+
+
+def test_task_completion_register_validates_writes_the_ledger_and_shows_who(users, login, world):
+    from django.core.exceptions import ValidationError
+
+    from minhbach.emulation.models import TaskCompletion
+
+    unit = world.units[0]
+    user = users["secretariat"]
+    common = {"actor": user, "agency": unit, "year": 2024, "decided_by": "UBND huyện",
+              "decided_on": dt.date(2024, 12, 20)}  # fmt: skip
+    with pytest.raises(ValidationError):
+        services.task_completion_record(**common, task="  ", result="completed")
+    with pytest.raises(ValidationError):
+        services.task_completion_record(**common, task="Số hóa hồ sơ", result="gần xong")
+    with pytest.raises(ValidationError):
+        services.task_completion_record(
+            **{**common, "decided_on": dt.date(2023, 12, 1)}, task="X", result="completed"
+        )
+    assert not TaskCompletion.objects.exists()
+    record = services.task_completion_record(**common, task="Số hóa 100% hồ sơ", result="completed_late")
+    assert record.entered_by == user
+    assert LedgerEntry.objects.filter(action="emulation.task_completion_record").count() == 1
+    page = login(user).get(reverse("emulation:tasks"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Số hóa 100% hồ sơ" in body and "Hoàn thành nhưng chậm" in body and str(user) in body
+    # The form adds a row; a bad one answers 400 with the message and writes nothing.
+    client = login(user)
+    form = {"agency": unit.pk, "year": 2024, "task": "Y", "result": "x", "decided_by": "UBND",
+            "decided_on": "2024-12-01"}  # fmt: skip
+    bad = client.post(reverse("emulation:tasks"), form)
+    assert bad.status_code == 400
+    assert TaskCompletion.objects.count() == 1
+
+
+def test_task_completion_register_role_matrix(client, users, world):
+    url = reverse("emulation:tasks")
+    assert client.get(url).status_code == 302  # anonymous → login
+    client.force_login(users["officer_a"])
+    assert client.get(url).status_code == 404
+    client.force_login(users["auditor"])
+    page = client.get(url)
+    assert page.status_code == 200 and "<form" not in page.content.decode().split("</table>")[-1]

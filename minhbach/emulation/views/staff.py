@@ -21,7 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from minhbach.emulation import evaluation, selectors, services
-from minhbach.emulation.forms import AnnualRatingForm, DisciplineCaseForm, EvaluateForm, InitiativeForm
+from minhbach.emulation.forms import (
+    AnnualRatingForm,
+    DisciplineCaseForm,
+    EvaluateForm,
+    InitiativeForm,
+    TaskCompletionForm,
+)
 
 VIEW_PERM = "emulation.view_movement"
 EVALUATE_PERM = "emulation.add_evaluation"
@@ -142,6 +148,10 @@ REGISTERS: dict[str, Register] = {
     "discipline": (
         _("Kỷ luật cán bộ, công chức"), "disciplinecase", DisciplineCaseForm, selectors.discipline_cases,
         services.discipline_case_record, dict,
+    ),
+    "tasks": (
+        _("Kết quả thực hiện nhiệm vụ"), "taskcompletion", TaskCompletionForm, selectors.task_completions,
+        services.task_completion_record, dict,
     ),
 }  # fmt: skip
 
