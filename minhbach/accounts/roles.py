@@ -51,9 +51,11 @@ _DISCLOSURE_EDIT = (*_DISCLOSURE_VIEW, "disclosure.add_publicationitem", "disclo
 _EMULATION_VIEW = ("emulation.view_movement", "emulation.view_initiative", "emulation.view_annualrating",
                    "emulation.view_disciplinecase", "emulation.view_objection", "emulation.view_awardround",
                    "emulation.view_council", "emulation.view_councilsession",
-                   "emulation.view_awarddecision", "emulation.view_taskcompletion")  # fmt: skip
+                   "emulation.view_awarddecision", "emulation.view_taskcompletion",
+                   "emulation.view_verification", "emulation.view_parindexresult")  # fmt: skip
 _EMULATION_MANAGE = (*_EMULATION_VIEW, "emulation.add_evaluation", "emulation.add_initiative",
-                     "emulation.add_taskcompletion",
+                     "emulation.add_taskcompletion", "emulation.add_verification",
+                     "emulation.add_parindexresult",
                      "emulation.add_annualrating", "emulation.add_disciplinecase", "emulation.add_movement",
                      "emulation.add_review", "emulation.change_review", "emulation.add_emulationgroup",
                      "emulation.add_registration", "emulation.change_registration",

@@ -16,6 +16,7 @@ from minhbach.emulation.models import (
     Review,
     Revocation,
     TaskCompletion,
+    Verification,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -91,6 +92,27 @@ class TaskCompletionForm(_ScopedForm):
     result = forms.ChoiceField(choices=TaskCompletion.Result.choices, label=_("Kết quả"))
     decided_by = forms.CharField(label=_("Cơ quan đánh giá"), max_length=255)
     decided_on = forms.DateField(label=_("Ngày đánh giá"), widget=DATE)
+    attachment = forms.FileField(label=_("Tệp minh chứng"), required=False)
+
+
+class VerificationForm(_ScopedForm):
+    kind = forms.ChoiceField(choices=Verification.Kind.choices, label=_("Loại"))
+    agency = forms.ModelChoiceField(
+        queryset=None, label=_("Đơn vị (nếu đối tượng là tập thể)"), required=False
+    )
+    official = forms.ModelChoiceField(
+        queryset=None, label=_("Cán bộ, công chức (nếu là cá nhân)"), required=False
+    )
+    opened_on = forms.DateField(label=_("Ngày bắt đầu"), widget=DATE)
+    note = forms.CharField(label=_("Ghi chú"), max_length=1000, required=False)
+    attachment = forms.FileField(label=_("Tệp minh chứng"), required=False)
+
+
+class ParIndexForm(_ScopedForm):
+    agency = forms.ModelChoiceField(queryset=None, label=_("Đơn vị"))
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    value = forms.DecimalField(label=_("Chỉ số (điểm)"), min_value=0, max_value=100, decimal_places=2)
+    source = forms.CharField(label=_("Nguồn công bố"), max_length=255)
     attachment = forms.FileField(label=_("Tệp minh chứng"), required=False)
 
 

@@ -10,7 +10,7 @@ import dataclasses
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from minhbach.emulation.models import (
     Initiative,
     Movement,
     Objection,
+    ParIndexResult,
     RegisteredIndividual,
     Registration,
     ReplyWindow,
@@ -189,6 +190,22 @@ def task_completions(user) -> QuerySet[TaskCompletion]:
     return restrict(
         TaskCompletion.objects.select_related("agency", "official", "entered_by"), user, "agency"
     ).order_by("-year", "agency__path", "-created_at")
+
+
+def verifications(user) -> QuerySet[Verification]:
+    agencies = agencies_in_scope(user).values("pk")
+    officials = officials_in_scope(user).values("pk")
+    return (
+        Verification.objects.filter(Q(agency__in=agencies) | Q(official__in=officials))
+        .select_related("agency", "official", "entered_by")
+        .order_by("-opened_on", "-pk")
+    )
+
+
+def par_index_results(user) -> QuerySet[ParIndexResult]:
+    return restrict(ParIndexResult.objects.select_related("agency", "entered_by"), user, "agency").order_by(
+        "-year", "agency__path"
+    )
 
 
 def discipline_cases(user) -> QuerySet[DisciplineCase]:

@@ -570,14 +570,21 @@ def discipline_case_record(
 
 @transaction.atomic
 def verification_open(
-    *, actor: Any, kind: str, opened_on: dt.date, official: Any = None, agency: Any = None, note: str = ""
+    *,
+    actor: Any,
+    kind: str,
+    opened_on: dt.date,
+    official: Any = None,
+    agency: Any = None,
+    note: str = "",
+    attachment: Any = None,
 ) -> Verification:
     """An inspection or verification that blocks awards while open (NĐ 98/2023 Điều 4; §10.8)."""
     if kind not in Verification.Kind.values:
         raise EmulationError(_("Loại thanh tra, kiểm tra, xác minh không hợp lệ."))
     if (official is None) == (agency is None):
         raise EmulationError(_("Chọn đúng một đối tượng: một cán bộ hoặc một đơn vị."))
-    verification = Verification.objects.create(
+    verification = Verification(
         kind=kind,
         opened_on=opened_on,
         official=official,
@@ -585,6 +592,9 @@ def verification_open(
         note=note.strip(),
         entered_by=_author(actor),
     )
+    if attachment:
+        verification.attachment = attachment
+    verification.save()
     ledger.record(
         actor=actor,
         action="emulation.verification_open",
@@ -623,13 +633,17 @@ def verification_close(
 
 
 @transaction.atomic
-def par_index_record(*, actor: Any, agency: Any, year: int, value: Decimal, source: str) -> ParIndexResult:
+def par_index_record(
+    *, actor: Any, agency: Any, year: int, value: Decimal, source: str, attachment: Any = None
+) -> ParIndexResult:
+    """Enter a unit's published PAR index (chỉ số cải cách hành chính) for a year, with its source."""
     source = _require(source, _("Vui lòng nêu nguồn công bố chỉ số."))
     if ParIndexResult.objects.filter(agency=agency, year=year).exists():
         raise EmulationError(_("Đơn vị đã có chỉ số cải cách hành chính năm %(year)s.") % {"year": year})
-    row = ParIndexResult.objects.create(
-        agency=agency, year=year, value=value, source=source, entered_by=_author(actor)
-    )
+    row = ParIndexResult(agency=agency, year=year, value=value, source=source, entered_by=_author(actor))
+    if attachment:
+        row.attachment = attachment
+    row.save()
     ledger.record(
         actor=actor,
         action="emulation.par_index_record",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("xep-loai/", staff.register, {"name": "ratings"}, name="ratings"),
     path("ky-luat/", staff.register, {"name": "discipline"}, name="discipline"),
     path("nhiem-vu/", staff.register, {"name": "tasks"}, name="tasks"),
+    path("thanh-tra/", staff.register, {"name": "verifications"}, name="verifications"),
+    path("chi-so-par/", staff.register, {"name": "par"}, name="par"),
     # Management by the standing body
     path("tao-moi/", manage.movement_create, name="movement_create"),
     path("<int:pk>/them-dot/", manage.review_create, name="review_create"),

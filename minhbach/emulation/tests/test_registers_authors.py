@@ -104,3 +104,23 @@ def test_task_completion_register_role_matrix(client, users, world):
     client.force_login(users["auditor"])
     page = client.get(url)
     assert page.status_code == 200 and "<form" not in page.content.decode().split("</table>")[-1]
+
+
+@pytest.mark.parametrize(
+    ("name", "form", "shown"),
+    [
+        ("emulation:par", {"year": 2024, "value": "85.50", "source": "QĐ 1/QĐ-UBND"}, "QĐ 1/QĐ-UBND"),
+        ("emulation:verifications", {"kind": "inspection", "opened_on": "2024-03-01", "note": "Kiểm tra"},
+         "Đang thực hiện"),
+    ],
+)  # fmt: skip
+def test_par_and_verification_registers_add_rows_with_their_author(users, login, world, name, form, shown):
+    unit = world.units[0]
+    user = users["secretariat"]
+    client = login(user)
+    response = client.post(reverse(name), {**form, "agency": unit.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    body = client.get(reverse(name)).content.decode()
+    assert shown in body and str(user) in body
+    client.force_login(users["officer_a"])
+    assert client.get(reverse(name)).status_code == 404

@@ -26,7 +26,9 @@ from minhbach.emulation.forms import (
     DisciplineCaseForm,
     EvaluateForm,
     InitiativeForm,
+    ParIndexForm,
     TaskCompletionForm,
+    VerificationForm,
 )
 
 VIEW_PERM = "emulation.view_movement"
@@ -148,6 +150,14 @@ REGISTERS: dict[str, Register] = {
     "discipline": (
         _("Kỷ luật cán bộ, công chức"), "disciplinecase", DisciplineCaseForm, selectors.discipline_cases,
         services.discipline_case_record, dict,
+    ),
+    "verifications": (
+        _("Thanh tra, kiểm tra, xác minh đang mở"), "verification", VerificationForm, selectors.verifications,
+        services.verification_open, dict,
+    ),
+    "par": (
+        _("Chỉ số cải cách hành chính (PAR Index)"), "parindexresult", ParIndexForm,
+        selectors.par_index_results, services.par_index_record, dict,
     ),
     "tasks": (
         _("Kết quả thực hiện nhiệm vụ"), "taskcompletion", TaskCompletionForm, selectors.task_completions,
