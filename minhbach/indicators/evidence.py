@@ -216,8 +216,16 @@ def procedure_evidence(agencies: Sequence[Agency], start: dt.date, end: dt.date,
 # --- Feedback (766 group 5, C5, K5) -----------------------------------------------------------
 
 
+def feedback_period_end(end: dt.date):
+    """The exclusive upper bound of P for feedback (midnight after the last local day)."""
+    from minhbach.feedback.metrics import _bounds
+
+    return _bounds(end, end)[1]
+
+
 def feedback_conditions(start: dt.date, end: dt.date) -> dict[str, tuple[Q, Q]]:
-    """The conditions of ``families.feedback_family`` per measure (§6.4, §6.5, §10.5 K5).
+    """Numerator and denominator per feedback measure (§6.4, §6.5, §10.5 K5): counted by
+    ``families.feedback_family``, listed by ``feedback_evidence``.
 
     Items within competence only (valid, not a complaint or denunciation), except K5: a
     substantiated ``conduct`` item counts whatever its validity as a PAKN.

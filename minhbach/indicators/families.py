@@ -339,48 +339,32 @@ def feedback_family(
 ) -> Values:
     """Group 5 of the 766 index and K5, per agency in one grouped query (DOMAIN.md §6.4–6.5).
 
-    The conditions are those of ``feedback.metrics.pakn_summary`` (which gives one unit's figures
-    with the forwarding check); here they are grouped by the unit holding the item so that
-    subtrees are sums. K5 counts ``conduct`` items received in P whose investigation found them
-    substantiated, whatever their validity as a PAKN.
+    The conditions are ``evidence.feedback_conditions`` (the same ones list the records behind
+    each number); here they are counted grouped by the unit holding the item, so that subtrees
+    are sums. K5 is a count: its numerator is the substantiated ``conduct`` items.
     """
-    import zoneinfo
+    from minhbach.feedback.models import Feedback
+    from minhbach.indicators.evidence import feedback_conditions, feedback_period_end
 
-    from django.conf import settings
-    from django.utils import timezone
-
-    from minhbach.feedback.metrics import late_q, unsatisfied_q
-    from minhbach.feedback.models import Category, Class766, Feedback, Substantiated
-
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    low = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    as_of = min(high, timezone.now())
-    in_p = Q(timer_start__gte=low, timer_start__lt=high)
-    carried = Q(timer_start__lt=low) & ~(Q(published_at__lt=low) | Q(refused_at__lt=low))
-    competent = Q(valid=True, out_of_scope=False)
-    late = late_q(as_of)
+    conditions = feedback_conditions(start, end)
+    counts = {}
+    for measure, (numerator, denominator) in conditions.items():
+        counts[f"{measure}__n"] = Count("pk", filter=numerator)
+        counts[f"{measure}__d"] = Count("pk", filter=denominator)
     rows = (
-        Feedback.objects.filter(agency_id__in=[a.pk for a in agencies], timer_start__lt=high)
-        .values("agency_id")
-        .annotate(
-            received=Count("pk", filter=competent & in_p),
-            base=Count("pk", filter=competent & (in_p | carried)),
-            late=Count("pk", filter=competent & (in_p | carried) & late),
-            unsatisfied=Count("pk", filter=competent & in_p & unsatisfied_q(as_of)),
-            regulation=Count("pk", filter=competent & in_p & Q(class_766=Class766.REGULATION)),
-            conduct_yes=Count(
-                "pk", filter=in_p & Q(category=Category.CONDUCT, substantiated=Substantiated.YES)
-            ),
+        Feedback.objects.filter(
+            agency_id__in=[a.pk for a in agencies], timer_start__lt=feedback_period_end(end)
         )
+        .values("agency_id")
+        .annotate(**counts)
         .order_by()
     )
     return {
         row["agency_id"]: {
-            "answered_on_time": ratio(row["base"] - row["late"], row["base"]),
-            "satisfied_handling": ratio(row["received"] - row["unsatisfied"], row["received"]),
-            "regulation_share": ratio(row["regulation"], row["received"]),
-            "conduct_substantiated": ratio(row["conduct_yes"], 0),
+            measure: ratio(
+                row[f"{measure}__n"], 0 if measure == "conduct_substantiated" else row[f"{measure}__d"]
+            )
+            for measure in conditions
         }
         for row in rows
     }
