@@ -38,6 +38,18 @@ def due_date_of(due_at: dt.datetime) -> dt.date:
     return local_date(due_at - ONE_MICROSECOND)
 
 
+def step_punctuality(handed_over_at: dt.datetime, step_due_at: dt.datetime | None) -> str:
+    """Early / on time / late of one hand-over against its own deadline (DOMAIN.md §5.6 rule 8).
+
+    Local dates are compared, as for the dossier (rule 6). A step without a deadline is not judged
+    (""): it then counts for neither numerator nor denominator of an official's P1 (§10.5).
+    """
+    if step_due_at is None:
+        return ""
+    done, due = local_date(handed_over_at), due_date_of(step_due_at)
+    return Punctuality.EARLY if done < due else (Punctuality.ON_TIME if done == due else Punctuality.LATE)
+
+
 def calendar_for(agency: Agency, first: dt.date, last: dt.date) -> engine.WorkCalendar:
     """The agency's working calendar over ``first..last`` (three queries, then pure functions)."""
     return load_calendar(first, max(first, last), agency=agency)

@@ -349,8 +349,7 @@ def _close_open_step(dossier: Dossier, at: dt.datetime, actor: Any) -> None:
     if step.officer_id is None:
         step.officer = getattr(actor, "official", None) if getattr(actor, "pk", None) else None
     if step.step_due_at is not None:
-        done, due = clock.local_date(at), clock.due_date_of(step.step_due_at)
-        step.punctuality = "early" if done < due else ("on_time" if done == due else "late")
+        step.punctuality = clock.step_punctuality(at, step.step_due_at)
     step.save()
 
 

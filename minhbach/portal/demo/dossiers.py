@@ -10,6 +10,8 @@ load per agency, so Tết, the 2024 swap and make-up Saturday are respected). Ev
 appended to the ledger in one :func:`~minhbach.core.ledger.record_many` pass, in chronological
 order. Codes follow D12 (``<agency electronic code>-YYMMDD-XXXX``) with ``DossierSequence`` rows
 consistent with them: online dossiers get their code at registration, others at acceptance.
+A dossier transferred to its office gets the office's handling step (control slip, Mẫu 05) with
+the official who handled it, so that officials are ranked on their own work (§10.5 P1, P2).
 
 Loading twice adds nothing: if a desk already has dossiers in the period it is skipped.
 Applicants are synthetic (Vietnamese names, well-formed but fake citizen IDs and phones).
@@ -27,6 +29,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from minhbach.accounts.models import Membership
 from minhbach.core import ledger
 from minhbach.core.workdays import engine
 from minhbach.core.workdays.calendar import load_calendar
@@ -40,6 +43,7 @@ from minhbach.dossiers.models import (
     DossierFee,
     DossierResult,
     DossierSequence,
+    DossierStep,
     Extension,
     OnlinePayment,
     Status,
@@ -155,6 +159,7 @@ class _Sim:
     result: DossierResult | None = None
     code_at: dt.datetime | None = None  # when the D12 code was allocated
     applicant: Applicant | None = None
+    step: DossierStep | None = None  # the handling office's step (control slip, Mẫu 05)
 
 
 def profile_for(key: str, rng: random.Random) -> Profile:
@@ -253,8 +258,40 @@ def _applicant(rng: random.Random, place: Place) -> Applicant:
 
 
 class _Simulator:
-    def __init__(self, rng: random.Random, cal: engine.WorkCalendar, horizon: dt.datetime) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        cal: engine.WorkCalendar,
+        horizon: dt.datetime,
+        staff: dict[int, list[int]] | None = None,
+        staff_rng: random.Random | None = None,
+    ) -> None:
         self.rng, self.cal, self.horizon = rng, cal, horizon
+        # Who handles the office's step: drawn from a stream of its own, so that assigning
+        # officers does not change the rest of the simulated history.
+        self.staff = staff or {}
+        self.staff_rng = staff_rng or random.Random(0)  # noqa: S311 - demo data, not secrets
+
+    def open_step(self, sim: _Sim, at: dt.datetime) -> None:
+        """The handling office takes the dossier: one step with the officer who handles it."""
+        office = sim.dossier.handling_agency
+        officers = self.staff.get(office.pk) if office is not None else None
+        if officers:
+            sim.step = DossierStep(agency=office, officer_id=self.staff_rng.choice(officers), received_at=at)
+
+    def close_step(self, sim: _Sim, at: dt.datetime) -> None:
+        """The office hands the dossier back (result, stop or withdrawal).
+
+        The demo's internal process gives the office the whole time of the dossier: its step is
+        due when the dossier is (after any pause for a supplement), and judged as the services
+        judge a hand-over (``clock.step_punctuality``, DOMAIN.md §5.6 rule 8).
+        """
+        step = sim.step
+        if step is None or step.handed_over_at is not None:
+            return
+        step.handed_over_at = at
+        step.step_due_at = sim.dossier.effective_due_at
+        step.punctuality = clock.step_punctuality(at, step.step_due_at)
 
     def step(
         self,
@@ -338,6 +375,7 @@ class _Simulator:
         transfer = check + dt.timedelta(minutes=rng.randint(10, 120))
         office = d.handling_agency
         self.step(sim, "transfer", transfer, Status.IN_PROGRESS, agency=office.pk if office else None)
+        self.open_step(sim, transfer)
         last = transfer
         if d.effective_due_at is None:  # no time limit in the catalogue (chứng thực): same or next day
             done_day = (
@@ -385,6 +423,7 @@ class _Simulator:
                 )
                 self.step(sim, "withdraw", gone, Status.WITHDRAWN, note="Công dân xin rút hồ sơ")
                 d.ended_at, d.paused_at = gone, None
+                self.close_step(sim, gone)
                 return
             back = _later(asked, engine.to_local(asked).date() + dt.timedelta(days=rng.randint(1, 9)), rng)
             back_day = engine.to_local(back).date()
@@ -400,6 +439,7 @@ class _Simulator:
             gone = _later(last, _next_working(today, cal, rng.randint(0, 3)), rng)
             self.step(sim, "withdraw", gone, Status.WITHDRAWN, note="Công dân xin rút hồ sơ")
             d.ended_at = gone
+            self.close_step(sim, gone)
             return
         if late:
             done_day = _next_working(max(due_day, today), cal, rng.choice((1, 1, 1, 2, 2, 3, 5)))
@@ -435,6 +475,7 @@ class _Simulator:
         if rng.random() < 0.01:
             self.step(sim, "stop", finished, Status.STOPPED, note="Hồ sơ không đủ điều kiện giải quyết")
             d.ended_at = finished
+            self.close_step(sim, finished)
             return
         self._finish(sim, finished, p, result_name, share)
 
@@ -456,6 +497,7 @@ class _Simulator:
         rng, d = self.rng, sim.dossier
         self.step(sim, "finish", at, Status.FINISHED)
         d.finished_at = d.ended_at = at
+        self.close_step(sim, at)
         electronic = rng.random() < (0.95 if d.channel == 2 else p.electronic_result * (0.5 + share))
         sim.result = DossierResult(
             name=result_name[:500],
@@ -478,6 +520,23 @@ class _Simulator:
             )
         self.step(sim, "return_result", returned, Status.RETURNED)
         d.returned_at = returned
+
+
+def _handlers(units: DemoUnits | None) -> dict[int, list[int]]:
+    """Officials who handle dossiers, per agency: its staff who are not its leaders (else all)."""
+    if units is None:
+        return {}
+    by_agency: dict[int, list[tuple[bool, int]]] = defaultdict(list)
+    for agency_id, official_id, leader in (
+        Membership.objects.filter(valid_to__isnull=True)
+        .order_by("agency_id", "official_id")
+        .values_list("agency_id", "official_id", "is_leader")
+    ):
+        by_agency[agency_id].append((leader, official_id))
+    return {
+        agency_id: [o for leader, o in rows if not leader] or [o for _leader, o in rows]
+        for agency_id, rows in by_agency.items()
+    }
 
 
 def _back_working(day: dt.date, cal: engine.WorkCalendar) -> dt.date:
@@ -503,6 +562,7 @@ def simulate(
     """The whole history in memory, reproducible from ``seed`` (nothing written)."""
     catalogue = _catalogue()
     horizon = engine.end_of_day(end)
+    staff = _handlers(units)
     sims: list[_Sim] = []
     for place in places:
         rng = random.Random(f"{seed}:{place.key}")  # noqa: S311 - reproducible demo data, not secrets
@@ -517,7 +577,8 @@ def simulate(
         else:
             offices = units.offices
             commune_office = units.communes.get(place.key)
-        simulator = _Simulator(rng, cal, horizon)
+        staff_rng = random.Random(f"{seed}:{place.key}:staff")  # noqa: S311 - reproducible demo data
+        simulator = _Simulator(rng, cal, horizon, staff, staff_rng)
         total_days = max((end - start).days, 1)
         day = start
         while day <= end:
@@ -662,6 +723,11 @@ def load_dossiers(
     Extension.objects.bulk_create(extensions, batch_size=BATCH)
     DossierFee.objects.bulk_create(fees, batch_size=BATCH)
     DossierResult.objects.bulk_create(results, batch_size=BATCH)
+    steps = [s.step for s in sims if s.step is not None]
+    for sim in sims:
+        if sim.step is not None:
+            sim.step.dossier = sim.dossier
+    DossierStep.objects.bulk_create(steps, batch_size=BATCH)
     for row in [s for s in sequences if (s.agency_id, s.day) in issued]:  # a desk used before the demo
         DossierSequence.objects.filter(agency_id=row.agency_id, day=row.day).update(last=row.last)
     DossierSequence.objects.bulk_create(

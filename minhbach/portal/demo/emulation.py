@@ -8,10 +8,12 @@ missing, so that person is "pending rating", D6), recognised initiatives, one di
 objection accepted with a correction, one rejected), the council session with a recorded draw,
 votes (one absent member in writing), the decision and its recipients.
 
-The tie decided by D9 is not staged: the demo dossiers carry no personal handling steps, so P1
-and P2 are N/A for every official and each registered official takes his unit's score (§10.5).
-Two officials of the same unit therefore tie on score, and the women priority, the on-time rate
-or the recorded draw decides between them, as published in the standings.
+The tie decided by D9 is not staged. Officials of the offices that handle dossiers are scored on
+their own handling steps (P1, on time; P2, satisfaction of the dossiers they handled); officials
+of offices without dossiers (Nội vụ, Y tế, …) have P1 and P2 N/A and take their unit's score
+(§10.5), and offices without dossiers of their own share the same criteria values. Those equal
+scores are decided by the women priority, the on-time rate or the recorded draw, as published in
+the standings.
 
 Data thin (the test scale) or missing leave the run valid: every step checks what it needs and
 the summary says what was done. Loading twice changes nothing (the movement's name is the key).

@@ -17,7 +17,7 @@ from minhbach.units.models import Agency
 DEMO_PASSWORD = "minhbach-demo-2024"  # noqa: S105 - printed on purpose: demo only
 START = dt.date(2020, 1, 1)
 
-FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hồ", "Võ", "Đinh", "Hồ Văn", "Bùi", "Đặng", "Trương")
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hồ", "Võ", "Đinh", "Hoàng", "Bùi", "Đặng", "Trương")
 MALE_MIDDLE = ("Văn", "Công", "Minh", "Đức", "Quang", "Hữu", "Thanh")
 FEMALE_MIDDLE = ("Thị", "Thị Thu", "Thị Kim", "Ngọc", "Thị Mỹ", "Thị Thanh")
 MALE_GIVEN = ("Hùng", "Dũng", "Tuấn", "Phong", "Sơn", "Bình", "Hải", "Quý", "Trung", "Lực", "Khánh", "Tài")

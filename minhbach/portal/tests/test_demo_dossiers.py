@@ -117,3 +117,44 @@ def test_loading_twice_adds_nothing_and_the_seed_reproduces(slice_):
     replay = demo.simulate(places, units, seed=7, start=START, end=END)
     stored = sorted(Dossier.objects.values_list("submitted_at", "channel", "status"))
     assert sorted((s.dossier.submitted_at, s.dossier.channel, s.dossier.status) for s in replay) == stored
+
+
+def test_handling_steps_name_the_officer_and_are_judged_like_the_services(db):
+    """Each dossier transferred to its office has one step, handled by a non-leader of that office."""
+    from minhbach.accounts.models import Membership
+    from minhbach.dossiers.models import DossierStep, Punctuality
+    from minhbach.portal.demo.people import load_people
+
+    seed_years([2023, 2024, 2025])
+    units = load_units()
+    load_people(units)
+    load_procedures(units)
+    places = [p for p in demo.places_of(units) if p.key in {"20900", DISTRICT_DESK}]
+    demo.load_dossiers(units, places=places, start=START, end=END, seed=7)
+
+    staff = defaultdict(set)
+    for agency_id, official_id in Membership.objects.filter(is_leader=False).values_list(
+        "agency_id", "official_id"
+    ):
+        staff[agency_id].add(official_id)
+    transferred = set(DossierEvent.objects.filter(action="transfer").values_list("dossier_id", flat=True))
+    steps = list(DossierStep.objects.select_related("dossier"))
+    assert {s.dossier_id for s in steps} == transferred and len(steps) == len(transferred) > 100
+    judged = defaultdict(int)
+    for step in steps:
+        d = step.dossier
+        assert step.agency_id == d.handling_agency_id
+        assert step.officer_id in staff[step.agency_id]
+        if d.status in (Status.FINISHED, Status.RETURNED):
+            assert step.handed_over_at == d.finished_at and step.step_due_at == d.effective_due_at
+            if d.effective_due_at is None:
+                assert step.punctuality == ""
+            elif d.supplements_after < 2:  # rule 3 makes the dossier late, not the step
+                # Early, on time and late of the step match the dossier's own verdict.
+                assert step.punctuality == d.punctuality, d.code
+            judged[step.punctuality] += 1
+        elif d.status in (Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED):
+            assert step.handed_over_at is None and step.punctuality == ""
+    assert judged[Punctuality.LATE] > 0 and judged[Punctuality.EARLY] + judged[Punctuality.ON_TIME] > 0
+    # Several officials share the work of an office.
+    assert len({s.officer_id for s in steps if s.agency_id == units.offices["phong-tu-phap"].pk}) == 2
