@@ -160,6 +160,7 @@ class _Sim:
     code_at: dt.datetime | None = None  # when the D12 code was allocated
     applicant: Applicant | None = None
     step: DossierStep | None = None  # the handling office's step (control slip, Mẫu 05)
+    origin: tuple[Any, ...] = ()  # (procedure, channels, result name, share of the period elapsed)
 
 
 def profile_for(key: str, rng: random.Random) -> Profile:
@@ -581,6 +582,7 @@ def simulate(
         simulator = _Simulator(rng, cal, horizon, staff, staff_rng)
         total_days = max((end - start).days, 1)
         day = start
+        place_sims: list[_Sim] = []
         while day <= end:
             share = (day - start).days / total_days
             working = engine.is_working_day(day, cal)
@@ -603,7 +605,6 @@ def simulate(
                 else:
                     minutes = _office_minutes(rng)
                 submitted = _moment(day, minutes)
-                value, unit, fee = channels[channel]
                 field = procedure.field.name if procedure.field_id else ""
                 handling = (
                     commune_office
@@ -615,31 +616,126 @@ def simulate(
                         )
                     )
                 )
-                dossier = Dossier(
-                    source=Dossier.Source.NATIVE,
-                    procedure_version=procedure.current_version,
-                    channel=channel,
-                    receiving_agency=place.desk,
-                    handling_agency=handling,
-                    subject=procedure.name[:500],
-                    submitted_at=submitted,
-                    status=Status.REGISTERED,
-                    time_limit_value=value if unit != TimeUnit.UNSPECIFIED else None,
-                    time_limit_unit=unit,
+                sim = _Sim(
+                    _dossier(procedure, channel, channels, place.desk, handling, submitted),
+                    [],
+                    [],
+                    applicant=_applicant(rng, place),
                 )
-                sim = _Sim(dossier, [], [], applicant=_applicant(rng, place))
                 simulator.run(sim, profile, submitted, result_name, share)
-                if fee and dossier.accepted_at is not None and dossier.status not in (Status.REFUSED,):
-                    if channel == 2:
-                        online = _pick(rng, [1, 2, 0], [0.55, 0.3, 0.15])
-                    else:
-                        online = OnlinePayment.LOCAL_GATEWAY if rng.random() < 0.05 + 0.35 * share else 0
-                    sim.fee = DossierFee(
-                        name="Phí, lệ phí", amount_vnd=fee, paid_at=dossier.accepted_at, online_channel=online
-                    )
-                sims.append(sim)
+                _pay(sim, channels[channel][2], share, rng)
+                sim.origin = (procedure, channels, result_name, share)
+                place_sims.append(sim)
             day += engine.ONE_DAY
+        # Some who withdrew come back with the same procedure: a stream of its own, so that the
+        # history above stays what the seed made it.
+        again = _Simulator(
+            random.Random(f"{seed}:{place.key}:again"),  # noqa: S311 - reproducible demo data
+            cal,
+            horizon,
+            staff,
+            staff_rng,
+        )
+        sims += place_sims + _resubmissions(again, place_sims, profile, place, end)
     return sims
+
+
+RESUBMIT_SHARE = 0.4  # of withdrawals after acceptance, the applicant files again within days
+
+
+def _resubmissions(
+    simulator: _Simulator, sims: list[_Sim], profile: Profile, place: Place, end: dt.date
+) -> list[_Sim]:
+    """Withdraw-and-resubmit: the same person files the same procedure again 2–20 days later.
+
+    Some of these withdrawals hide a dossier about to be late (§5.11); the indicators flag them
+    (integrity flag ``resubmit``) and one-go rule 3 counts the earlier withdrawal (§5.7).
+    """
+    rng, out = simulator.rng, []
+    for sim in sims:
+        d = sim.dossier
+        if d.status != Status.WITHDRAWN or d.accepted_at is None or rng.random() >= RESUBMIT_SHARE:
+            continue
+        procedure, channels, result_name, share = sim.origin
+        back = engine.to_local(d.ended_at).date() + dt.timedelta(days=rng.randint(1, 19))
+        day = _next_working(back, simulator.cal)
+        if day > end or 1 not in channels:
+            continue
+        submitted = _moment(day, _office_minutes(rng))
+        person = sim.applicant
+        again = _Sim(
+            _dossier(procedure, 1, channels, d.receiving_agency, d.handling_agency, submitted),
+            [],
+            [],
+            applicant=Applicant(
+                full_name=person.full_name,
+                citizen_id=person.citizen_id,
+                phone=person.phone,
+                address=person.address,
+                vneid_verified=person.vneid_verified,
+            ),
+        )
+        simulator.run(again, profile, submitted, result_name, share)
+        _pay(again, channels[1][2], share, rng)
+        out.append(again)
+    return out
+
+
+def _entered_late(sims: list[_Sim], seed: int) -> list[Dossier]:
+    """A few desks type some counter receipts in after the fact (integrity flag ``backdated``, §5.11).
+
+    The record is created hours or days after the receipt time it claims. Drawn from a stream of
+    its own; most desks never do it.
+    """
+    rng = random.Random(f"{seed}:entered-late")  # noqa: S311 - reproducible demo data
+    habit = {}
+    late = []
+    for sim in sims:
+        d = sim.dossier
+        if d.channel != 1 or d.accepted_at is None:
+            continue
+        if d.receiving_agency_id not in habit:
+            habit[d.receiving_agency_id] = rng.choice((0, 0, 0, 0, 0.003, 0.01, 0.03))
+        share = habit[d.receiving_agency_id]
+        if share and rng.random() < share:
+            d.created_at = d.accepted_at + dt.timedelta(minutes=rng.randint(150, 3 * 24 * 60))
+            late.append(d)
+    return late
+
+
+def _dossier(
+    procedure: Procedure,
+    channel: int,
+    channels: dict[int, tuple[Any, str, int]],
+    desk: Agency,
+    handling: Agency | None,
+    submitted: dt.datetime,
+) -> Dossier:
+    value, unit, _fee = channels[channel]
+    return Dossier(
+        source=Dossier.Source.NATIVE,
+        procedure_version=procedure.current_version,
+        channel=channel,
+        receiving_agency=desk,
+        handling_agency=handling,
+        subject=procedure.name[:500],
+        submitted_at=submitted,
+        status=Status.REGISTERED,
+        time_limit_value=value if unit != TimeUnit.UNSPECIFIED else None,
+        time_limit_unit=unit,
+    )
+
+
+def _pay(sim: _Sim, fee: int, share: float, rng: random.Random) -> None:
+    """The fee of an accepted dossier, paid online more often as the period goes on (§5.9)."""
+    d = sim.dossier
+    if not fee or d.accepted_at is None or d.status == Status.REFUSED:
+        return
+    if d.channel == 2:
+        online = _pick(rng, [1, 2, 0], [0.55, 0.3, 0.15])
+    else:
+        online = OnlinePayment.LOCAL_GATEWAY if rng.random() < 0.05 + 0.35 * share else 0
+    sim.fee = DossierFee(name="Phí, lệ phí", amount_vnd=fee, paid_at=d.accepted_at, online_channel=online)
 
 
 def _allocate_codes(sims: list[_Sim], issued: dict[tuple[int, dt.date], int]) -> list[DossierSequence]:
@@ -706,6 +802,7 @@ def load_dossiers(
     pks = [d.pk for d in dossiers]
     for i in range(0, len(pks), 5000):  # bulk_create stamps "now"; the record was made at submission
         Dossier.objects.filter(pk__in=pks[i : i + 5000]).update(created_at=F("submitted_at"))
+    Dossier.objects.bulk_update(_entered_late(sims, seed), ["created_at"], batch_size=BATCH)
     events, requests, extensions, fees, results = [], [], [], [], []
     for sim in sims:
         for event in sim.events:

@@ -158,3 +158,43 @@ def test_handling_steps_name_the_officer_and_are_judged_like_the_services(db):
     assert judged[Punctuality.LATE] > 0 and judged[Punctuality.EARLY] + judged[Punctuality.ON_TIME] > 0
     # Several officials share the work of an office.
     assert len({s.officer_id for s in steps if s.agency_id == units.offices["phong-tu-phap"].pk}) == 2
+
+
+def test_withdrawals_come_back_and_late_entries_are_flagged(db):
+    """The demo stages two kinds of gaming that the integrity flags must show (§5.11)."""
+    from minhbach.indicators import integrity
+
+    seed_years([2023, 2024, 2025])
+    units = load_units()
+    load_procedures(units)
+    start, end = dt.date(2023, 9, 1), dt.date(2024, 2, 29)
+    places = [p for p in demo.places_of(units) if p.key in {"20899", DISTRICT_DESK}]
+    demo.load_dossiers(units, places=places, start=start, end=end, seed=7)
+
+    # Every resubmission: the same person, procedure and desk as a withdrawal 1–30 days before.
+    withdrawn = defaultdict(list)
+    for d in Dossier.objects.filter(status=Status.WITHDRAWN, accepted_at__isnull=False).select_related(
+        "owner", "procedure_version"
+    ):
+        withdrawn[(d.owner.citizen_id, d.procedure_version.procedure_id, d.receiving_agency_id)].append(d)
+    expected = set()
+    for d in Dossier.objects.filter(accepted_at__isnull=False).select_related("owner", "procedure_version"):
+        key = (d.owner.citizen_id, d.procedure_version.procedure_id, d.receiving_agency_id)
+        if any(
+            w.pk != d.pk and w.ended_at < d.accepted_at <= w.ended_at + dt.timedelta(days=30)
+            for w in withdrawn.get(key, [])
+        ):
+            expected.add(d.pk)
+    rules = integrity.thresholds(end)
+    flagged = set(integrity.resubmitted(start, end, rules).values_list("pk", flat=True))
+    assert flagged == expected and len(flagged) >= 2
+
+    late = set(integrity.backdated(start, end, rules).values_list("pk", flat=True))
+    entered_late = [
+        d
+        for d in Dossier.objects.filter(accepted_at__isnull=False)
+        if d.created_at > d.accepted_at + dt.timedelta(hours=1)
+    ]
+    assert late == {d.pk for d in entered_late}
+    assert all(d.channel == 1 for d in entered_late)
+    assert len(late) >= 1  # seed 7 gives the district desk the habit
