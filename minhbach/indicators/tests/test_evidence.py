@@ -297,3 +297,20 @@ def test_evidence_page_rejects_bad_input(client, scenario):
         + "?tu=2024-03-01&den=2024-02-01"
     )
     assert response.status_code == 400 and "trước hoặc bằng" in response.content.decode()
+
+
+@pytest.mark.parametrize(("start", "end"), [(dt.date(2024, 2, 1), dt.date(2024, 2, 29))])
+def test_stored_facts_list_the_same_dossiers_as_a_recomputation(random_month, start, end):
+    """The lists read ``DossierFact``; recomputing the facts from the dossiers gives the same rows."""
+    committee, _units = random_month
+    agencies = subtree_agencies([committee])
+    checked = 0
+    for measure, (numerator, denominator) in evidence.dossier_measure_conditions(start, end).items():
+        for condition in (numerator, denominator):
+            stored = set(
+                evidence.dossiers_with_stored_facts(agencies, condition).values_list("pk", flat=True)
+            )
+            recomputed = set(evidence.dossiers_of(agencies).filter(condition).values_list("pk", flat=True))
+            assert stored == recomputed, measure
+            checked += bool(stored)
+    assert checked >= 10
