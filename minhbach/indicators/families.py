@@ -199,28 +199,24 @@ def procedure_family(
     from minhbach.procedures.models import FeeLine, ProcedureAssignment, ProcedureVersion
 
     ids = [a.pk for a in agencies]
-    # Activity per (unit, procedure) in P: one grouped pass over the rollup rows of the period.
-    # (Correlated EXISTS per pair made SQLite walk every rollup row of the unit for each pair.)
-    activity = {
-        (row["agency_id"], row["procedure_id"]): row
-        for row in ProcedureDayRollup.objects.filter(agency_id__in=ids, day__gte=start, day__lte=end)
-        .values("agency_id", "procedure_id")
-        .annotate(online=Sum("received_online"), fee=Sum("fee_dossiers"), paid=Sum("paid_online"))
-        .order_by()
-    }
+    activity = ProcedureDayRollup.objects.filter(
+        agency_id=OuterRef("agency_id"), procedure_id=OuterRef("procedure_id"), day__gte=start, day__lte=end
+    )
     online_version = (
         versions_in_force(end)
         .filter(procedure_id=OuterRef("procedure_id"))
         .exclude(online_mode=ProcedureVersion.OnlineMode.NONE)
     )
     in_force = versions_in_force(end).filter(procedure_id=OuterRef("procedure_id"))
-    pairs = (
+    rows = (
         ProcedureAssignment.objects.filter(agency_id__in=ids, valid_from__lte=end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=end))
-        .alias(in_force=Exists(in_force))
-        .filter(in_force=True)
-        .annotate(
+        .alias(
+            in_force=Exists(in_force),
             is_offered=Exists(online_version),
+            is_used=Exists(activity.filter(received_online__gt=0)),
+            is_fee=Exists(activity.filter(fee_dossiers__gt=0)),
+            is_paid=Exists(activity.filter(paid_online__gt=0)),
             is_fee_bearing=Exists(
                 FeeLine.objects.filter(
                     channel__version__in=versions_in_force(end).filter(
@@ -230,31 +226,27 @@ def procedure_family(
                 )
             ),
         )
-        .values_list("agency_id", "procedure_id", "is_offered", "is_fee_bearing")
-        .distinct()
+        .filter(in_force=True)
+        .values("agency_id")
+        .annotate(
+            pairs=Count("pk"),
+            offered=Count("pk", filter=Q(is_offered=True)),
+            used=Count("pk", filter=Q(is_offered=True, is_used=True)),
+            fee=Count("pk", filter=Q(is_fee=True)),
+            paid=Count("pk", filter=Q(is_fee=True, is_paid=True)),
+            fee_bearing=Count("pk", filter=Q(is_fee_bearing=True)),
+            fee_integrated=Count("pk", filter=Q(is_fee_bearing=True, is_fee=True)),
+        )
+        .order_by()
     )
-    keys = ("pairs", "offered", "used", "fee", "paid", "fee_bearing", "fee_integrated")
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
-    # One pass over the unit × procedure pairs of the catalogue (hundreds, whatever the dossiers).
-    for agency_id, procedure_id, offered, fee_bearing in pairs:
-        act = activity.get((agency_id, procedure_id)) or {}
-        used, fee, paid = (act.get("online") or 0) > 0, (act.get("fee") or 0) > 0, (act.get("paid") or 0) > 0
-        c = counts[agency_id]
-        c["pairs"] += 1
-        c["offered"] += offered
-        c["used"] += offered and used
-        c["fee"] += fee
-        c["paid"] += fee and paid
-        c["fee_bearing"] += fee_bearing
-        c["fee_integrated"] += fee_bearing and fee
     return {
-        agency_id: {
-            "offered_online": ratio(c["offered"], c["pairs"]),
-            "online_used": ratio(c["used"], c["offered"]),
-            "payment_used": ratio(c["paid"], c["fee"]),
-            "fee_integrated": ratio(c["fee_integrated"], c["fee_bearing"]),
+        row["agency_id"]: {
+            "offered_online": ratio(row["offered"], row["pairs"]),
+            "online_used": ratio(row["used"], row["offered"]),
+            "payment_used": ratio(row["paid"], row["fee"]),
+            "fee_integrated": ratio(row["fee_integrated"], row["fee_bearing"]),
         }
-        for agency_id, c in counts.items()
+        for row in rows
     }
 
 
