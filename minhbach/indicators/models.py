@@ -193,7 +193,12 @@ class ProcedureDayRollup(RollupCounters):
                 fields=["agency", "procedure", "channel", "day"], name="proceduredayrollup_key"
             )
         ]
-        indexes = [models.Index(fields=["agency", "day"], name="proceduredayrollup_agency_day")]
+        indexes = [
+            models.Index(fields=["agency", "day"], name="proceduredayrollup_agency_day"),
+            # 766 group 3 asks per (unit, procedure) whether anything happened in P (EXISTS): without
+            # this index SQLite walked every rollup row of the unit for each pair (1.4 s → 60 ms).
+            models.Index(fields=["agency", "procedure", "day"], name="proceduredayrollup_proc_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.procedure_id} {self.channel} {self.day}"
