@@ -80,6 +80,47 @@ def test_withdraw_and_resubmit_within_30_days(units, dossier):
     assert flagged("resubmit", units) == {again.pk}
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "same_person"),
+    [
+        ({"citizen_id": "049201000111", "full_name": "A", "phone": ""}, {"citizen_id": "049201000111"}, True),
+        (
+            {"tax_code": "4000123456", "full_name": "Cty A"},
+            {"tax_code": "4000123456", "full_name": "Cty B"},
+            True,
+        ),
+        (
+            # Case differs in ASCII letters only: SQLite's LIKE folds no other case (onego._PERSON_KEYS).
+            {"full_name": "Nguyen Van Ba", "phone": "0905111222"},
+            {"full_name": "NGUYEN VAN BA", "phone": "0905111222"},
+            True,
+        ),
+        (
+            {"full_name": "Nguyễn Văn Ba", "phone": "0905111222"},
+            {"full_name": "Lê Thị Tư", "phone": "0905111222"},
+            False,
+        ),
+        ({"citizen_id": "049201000111"}, {"citizen_id": "049201000222"}, False),
+    ],
+)
+def test_resubmit_matches_the_person_across_applicant_records(units, dossier, first, second, same_person):
+    """Each filing has its own applicant record: the person is matched as in the one-go rule."""
+    defaults = {"full_name": "Người nộp", "phone": ""}
+    dossier(
+        owner=Applicant.objects.create(**{**defaults, **first}),
+        accepted="2024-03-01 08:00",
+        due="2024-03-08 17:00",
+        status=Status.WITHDRAWN,
+        ended_at="2024-03-05 10:00",
+    )
+    again = dossier(
+        owner=Applicant.objects.create(**{**defaults, **second}),
+        accepted="2024-03-20 08:00",
+        due="2024-03-27 17:00",
+    )
+    assert flagged("resubmit", units) == ({again.pk} if same_person else set())
+
+
 def test_supplement_request_in_the_last_tenth_of_the_time(units, dossier):
     late = dossier(accepted="2024-03-01 08:00", due="2024-03-11 08:00", original_due_at="2024-03-11 08:00")
     early = dossier(accepted="2024-03-01 08:00", due="2024-03-11 08:00", original_due_at="2024-03-11 08:00")
