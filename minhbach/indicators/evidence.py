@@ -156,13 +156,40 @@ def dossiers_with_stored_facts(agencies: Sequence[Agency], condition: Q) -> Quer
     )
 
 
-def dossier_evidence(agencies: Sequence[Agency], start: dt.date, end: dt.date, measure: str, part: str):
+# Parts whose list would say how each dossier was rated: the survey rate's numerator names the
+# dossiers rated satisfied, and 5.4's numerator leaves out those rated not satisfied. An officer
+# knows who filed each of his dossiers, so such a list would show him individual ratings, which
+# DOMAIN.md §7.4 forbids ("officers see aggregates, never individual ratings"). Only the
+# denominator (the dossiers rated, or handled) is listed; the count stays public.
+WITHHELD: dict[str, str] = {"survey": NUMERATOR, "rate_5_4": NUMERATOR}
+WITHHELD_REASON = _(
+    "Danh sách này không được công bố: nó cho biết người dân đã đánh giá từng hồ sơ ra sao, "
+    "trong khi đánh giá phải được giữ kín với cán bộ (chỉ công bố số tổng hợp). "
+    "Danh sách mẫu số vẫn được công bố."
+)
+
+
+def withheld(definition, part: str) -> bool:
+    """Whether the list of this part of this indicator is withheld to keep ratings anonymous."""
+    return definition.family in ("dossier", "dossier_time") and WITHHELD.get(definition.measure) == part
+
+
+def dossier_records(
+    agencies: Sequence[Agency], start: dt.date, end: dt.date, measure: str, part: str
+) -> QuerySet[Dossier] | None:
+    """The dossiers counted in one part of one measure (withheld parts included: for checks)."""
     conditions = dossier_measure_conditions(start, end)
     if measure not in conditions:
         return None
     numerator, denominator = conditions[measure]
-    condition = numerator if part == NUMERATOR else denominator
-    return Evidence("dossier", dossiers_with_stored_facts(agencies, condition))
+    return dossiers_with_stored_facts(agencies, numerator if part == NUMERATOR else denominator)
+
+
+def dossier_evidence(agencies: Sequence[Agency], start: dt.date, end: dt.date, measure: str, part: str):
+    if WITHHELD.get(measure) == part:
+        return None
+    records = dossier_records(agencies, start, end, measure, part)
+    return Evidence("dossier", records) if records is not None else None
 
 
 # --- Publication (C1, §8.3) -------------------------------------------------------------------

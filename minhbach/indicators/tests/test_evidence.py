@@ -32,10 +32,14 @@ def assert_evidence_matches(unit, start, end, source):
         if cell.definition.family not in DOSSIER_FAMILIES:
             continue
         found = {
-            part: evidence.evidence(cell.definition, agencies, start, end, part) for part in evidence.PARTS
+            part: evidence.dossier_records(agencies, start, end, cell.definition.measure, part)
+            for part in evidence.PARTS
         }
-        assert all(f is not None and f.kind == "dossier" for f in found.values()), cell.definition.code
-        counts = {part: found[part].queryset.count() for part in evidence.PARTS}
+        assert all(f is not None for f in found.values()), cell.definition.code
+        for part in evidence.PARTS:  # what the page lists is these records, unless withheld
+            listed = evidence.evidence(cell.definition, agencies, start, end, part)
+            assert (listed is None) == evidence.withheld(cell.definition, part), cell.definition.code
+        counts = {part: found[part].count() for part in evidence.PARTS}
         expected = cell.ratio or None
         if expected is None:  # N/A: zero denominator
             assert counts["denominator"] == 0, cell.definition.code
@@ -314,3 +318,22 @@ def test_stored_facts_list_the_same_dossiers_as_a_recomputation(random_month, st
             assert stored == recomputed, measure
             checked += bool(stored)
     assert checked >= 10
+
+
+@pytest.mark.parametrize("code", ["SAT", "5.4", "K4"])
+def test_rating_numerators_are_not_listed(client, scenario, code):
+    """A list of the dossiers rated satisfied would show officers individual ratings (§7.4)."""
+    _committee, x, _y = scenario
+    definition = table(x, START, END).cell(code).definition
+    assert evidence.withheld(definition, "numerator") and not evidence.withheld(definition, "denominator")
+    assert evidence.evidence(definition, [x], START, END, "numerator") is None
+    response = client.get(_url(x, code, "numerator"))
+    assert response.status_code == 200 and "page" not in response.context
+    assert "giữ kín" in response.content.decode()
+    assert client.get(_url(x, code, "denominator")).context["page"].paginator.count > 0
+    dashboard = client.get(
+        reverse("indicators-public:dashboard") + f"?don_vi={x.slug}&ky=tuy-chon&tu={START}&den={END}"
+    )
+    html = dashboard.content.decode()
+    assert reverse("indicators-public:evidence", args=[x.slug, code, "numerator"]) not in html
+    assert reverse("indicators-public:evidence", args=[x.slug, code, "denominator"]) in html

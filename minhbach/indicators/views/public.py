@@ -141,6 +141,7 @@ def dashboard(request: HttpRequest, section: str = "all") -> HttpResponse:
         "units": _unit_choices(),
         "section": section,
         "evidence_families": set(evidence.EVIDENCE),
+        "withheld_measures": {m for m, part in evidence.WITHHELD.items() if part == evidence.NUMERATOR},
     }
     if unit is None or start is None:
         status = 400 if form.errors else 200
@@ -263,6 +264,17 @@ def evidence_list(request: HttpRequest, slug: str, code: str, part: str) -> Http
     )
     if definition is None or part not in evidence.PARTS:
         raise Http404(_("Không tìm thấy chỉ số."))
+    if evidence.withheld(definition, part):
+        return render(
+            request,
+            "indicators/public/withheld.html",
+            {
+                "definition": definition,
+                "unit": unit,
+                "reason": evidence.WITHHELD_REASON,
+                "denominator_query": range_query(start, end),
+            },
+        )
     found = evidence.evidence(definition, subtree_agencies([unit]), start, end, part)
     if found is None:
         return _bad_request(request, [str(evidence.NO_EVIDENCE)])
