@@ -121,6 +121,22 @@ def test_resubmit_matches_the_person_across_applicant_records(units, dossier, fi
     assert flagged("resubmit", units) == ({again.pk} if same_person else set())
 
 
+def test_resubmit_counts_a_withdrawal_that_ended_before_the_period(units, dossier):
+    """A withdrawal on 20/02 and a new filing on 12/3 (21 days): the flag belongs to March."""
+    person = {"full_name": "Đinh Thị Năm", "citizen_id": "049301000555"}
+    dossier(
+        owner=Applicant.objects.create(**person),
+        accepted="2024-02-12 08:00",
+        due="2024-02-23 17:00",
+        status=Status.WITHDRAWN,
+        ended_at="2024-02-20 09:00",
+    )
+    again = dossier(
+        owner=Applicant.objects.create(**person), accepted="2024-03-12 08:00", due="2024-03-19 17:00"
+    )
+    assert flagged("resubmit", units) == {again.pk}
+
+
 def test_supplement_request_in_the_last_tenth_of_the_time(units, dossier):
     late = dossier(accepted="2024-03-01 08:00", due="2024-03-11 08:00", original_due_at="2024-03-11 08:00")
     early = dossier(accepted="2024-03-01 08:00", due="2024-03-11 08:00", original_due_at="2024-03-11 08:00")
