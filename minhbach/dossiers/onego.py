@@ -125,6 +125,17 @@ def earlier_failure_ids_sql(window_days: int) -> tuple[str, list[Any]]:
     return " UNION ".join(parts), params * len(parts)
 
 
+# Rule 3 does not apply when an officer recorded why the earlier failure was not the desk's fault.
+NOT_EXEMPT = Q(one_go_exemption="")
+
+
+def failed_here(r: dict[str, int]) -> Q:
+    """Rules 1 and 2: too many supplement requests on this dossier itself (``r`` from ``rules``)."""
+    return Q(supplements_before__gt=r["max_pre_acceptance_requests"]) | Q(
+        supplements_after__gt=r["max_post_acceptance_requests"]
+    )
+
+
 def one_go_annotations(settings: dict[str, Any] | None = None, *, bulk: bool = False) -> dict[str, Any]:
     """The annotations that decide ``one_go`` (rules 1–3), for callers that filter themselves.
 
@@ -134,11 +145,7 @@ def one_go_annotations(settings: dict[str, Any] | None = None, *, bulk: bool = F
     from django.db.models.expressions import RawSQL
 
     r = rules(settings)
-    failed = (
-        Q(supplements_before__gt=r["max_pre_acceptance_requests"])
-        | Q(supplements_after__gt=r["max_post_acceptance_requests"])
-        | (Q(earlier_failure=True) & Q(one_go_exemption=""))
-    )
+    failed = failed_here(r) | (Q(earlier_failure=True) & NOT_EXEMPT)
     if bulk:
         sql, params = earlier_failure_ids_sql(r["resubmission_window_days"])
         failed_before = RawSQL(sql, params)  # noqa: S611 - constant SQL, parameters bound

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from minhbach.dossiers.models import Dossier
-from minhbach.indicators.facts import fact_queryset
+from minhbach.indicators.facts import bulk_fact_sql
 from minhbach.indicators.models import COUNTER_FIELDS, DELTA_FIELDS, ProcedureDayRollup, UnitDayRollup
 from minhbach.units.models import Agency
 
@@ -100,67 +100,75 @@ def rollup_counters(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> 
     return {row.pop("agency_id"): row for row in rows}
 
 
+# ``raw_counters`` as SQL over the rows of ``facts.bulk_fact_sql`` (alias ``f``) and the period
+# (``p.p_start``, ``p.p_end``): the conditions of ``evidence.dossier_conditions`` (the lists behind
+# each number; ``tests/test_evidence.py`` checks that they count the same), written for both
+# databases (booleans are 0/1 on SQLite).
+_ACCEPTED_IN = "f.f_accept_day >= p.p_start AND f.f_accept_day <= p.p_end"
+_ENDED_IN = "f.f_counted AND f.f_end_day >= p.p_start AND f.f_end_day <= p.p_end"
+_RESULT_IN = "f.f_with_result AND f.f_paper_result AND f.f_end_day >= p.p_start AND f.f_end_day <= p.p_end"
+_RETURNED_IN = "f.f_rated AND f.f_return_day >= p.p_start AND f.f_return_day <= p.p_end"
+_OPEN_AT_END = "f.f_counted AND f.f_accept_day <= p.p_end AND (f.f_end_day IS NULL OR f.f_end_day > p.p_end)"
+_WITHIN = f"{_OPEN_AT_END} AND (f.f_overdue_from IS NULL OR f.f_overdue_from > p.p_end)"
+RAW_COUNTERS = {
+    "received": _ACCEPTED_IN,
+    "received_online": f"{_ACCEPTED_IN} AND f.f_online",
+    "accepted": f"{_ACCEPTED_IN} AND NOT f.f_withdrawn",
+    "one_go": f"{_ACCEPTED_IN} AND f.f_one_go",
+    "fee_dossiers": f"{_ACCEPTED_IN} AND f.f_fee",
+    "paid_online": f"{_ACCEPTED_IN} AND f.f_fee AND f.f_paid_online",
+    "digitised": f"{_ACCEPTED_IN} AND f.f_digitised",
+    "reused": f"{_ACCEPTED_IN} AND f.f_reused",
+    "ended_ok": f"{_ENDED_IN} AND f.f_ended_ok",
+    "ended_late": f"{_ENDED_IN} AND NOT f.f_ended_ok",
+    "ended_good": f"{_ENDED_IN} AND f.f_ended_ok AND NOT f.f_flagged",
+    "ended_paper": _RESULT_IN,
+    "ended_eresult": f"{_RESULT_IN} AND f.f_eresult",
+    "returned_rated": _RETURNED_IN,
+    "returned_satisfied": f"{_RETURNED_IN} AND f.f_satisfied",
+    "open": _OPEN_AT_END,
+    "within": _WITHIN,
+    "within_clean": f"{_WITHIN} AND NOT f.f_flagged",
+}
+
+
+def _days_between(earlier: str, later: str) -> str:
+    """Whole days from one date column to another, never negative, in this database's dialect."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return f"MAX(CAST(julianday({later}) - julianday({earlier}) AS INTEGER), 0)"
+    return f"GREATEST({later} - {earlier}, 0)"
+
+
 def raw_counters(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
-    """The same counters straight from the dossiers (no rollups): one aggregate query."""
-    accepted_in = Q(f_accept_day__gte=start, f_accept_day__lte=end)
-    ended_in = Q(f_counted=True, f_end_day__gte=start, f_end_day__lte=end)
-    result_in = Q(f_with_result=True, f_paper_result=True, f_end_day__gte=start, f_end_day__lte=end)
-    returned_in = Q(f_return_day__gte=start, f_return_day__lte=end, f_rated=True)
-    open_at_end = Q(f_counted=True, f_accept_day__lte=end) & (
-        Q(f_end_day__isnull=True) | Q(f_end_day__gt=end)
-    )
-    within = open_at_end & (Q(f_overdue_from__isnull=True) | Q(f_overdue_from__gt=end))
-    count = lambda condition: Count("pk", filter=condition)  # noqa: E731
+    """The same counters as the rollups, straight from the dossiers: one aggregate statement.
+
+    It reads every dossier of the units once (``facts.bulk_fact_sql``: child tables grouped and
+    joined, not probed per dossier) and counts each counter's condition in the period; the
+    rollups must give the same numbers (``tests/test_rollups.py``, on random data).
+    """
+    from django.db import connection
+
     base = Dossier.objects.filter(
         Q(handling_agency_id__in=agency_ids)
         | Q(handling_agency__isnull=True, receiving_agency_id__in=agency_ids)
     )
-    rows = (
-        fact_queryset(base)
-        .values("f_agency")
-        .annotate(
-            received=count(accepted_in),
-            received_online=count(accepted_in & Q(f_online=True)),
-            accepted=count(accepted_in & Q(f_withdrawn=False)),
-            one_go=count(accepted_in & Q(f_one_go=True)),
-            fee_dossiers=count(accepted_in & Q(f_fee=True)),
-            paid_online=count(accepted_in & Q(f_fee=True, f_paid_online=True)),
-            digitised=count(accepted_in & Q(f_digitised=True)),
-            reused=count(accepted_in & Q(f_reused=True)),
-            ended_ok=count(ended_in & Q(f_ended_ok=True)),
-            ended_late=count(ended_in & Q(f_ended_ok=False)),
-            ended_good=count(ended_in & Q(f_ended_ok=True, f_flagged=False)),
-            ended_paper=count(result_in),
-            ended_eresult=count(result_in & Q(f_eresult=True)),
-            returned_rated=count(returned_in),
-            returned_satisfied=count(returned_in & Q(f_satisfied=True)),
-            open=count(open_at_end),
-            within=count(within),
-            within_clean=count(within & Q(f_flagged=False)),
-        )
-        .order_by()
+    facts_sql, params = bulk_fact_sql(base)
+    counts = [
+        f"COUNT(CASE WHEN {condition} THEN 1 END) AS {name}" for name, condition in RAW_COUNTERS.items()
+    ]
+    days = _days_between("f.f_accept_day", "f.f_end_day")
+    counts.append(f"COALESCE(SUM(CASE WHEN {_ENDED_IN} THEN {days} END), 0) AS ended_days")
+    sql = (
+        f"SELECT f.f_agency, {', '.join(counts)}"  # noqa: S608 - constants only; values are parameters
+        f" FROM ({facts_sql}) f CROSS JOIN (SELECT %s AS p_start, %s AS p_end) p GROUP BY f.f_agency"
     )
-    counters = {row.pop("f_agency"): row for row in rows}
-    for pk, days in _ended_days(base, start, end).items():
-        counters.setdefault(pk, {})["ended_days"] = days
-    for row in counters.values():
-        row.setdefault("ended_days", 0)
-    return counters
-
-
-def _ended_days(base, start: dt.date, end: dt.date) -> dict[int, int]:
-    """Σ (end day − acceptance day) per agency for dossiers closed in P, from the dossiers."""
-    rows = (
-        fact_queryset(base)
-        .filter(f_counted=True, f_end_day__gte=start, f_end_day__lte=end)
-        .values("f_agency", "f_accept_day", "f_end_day")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    totals: dict[int, int] = defaultdict(int)
-    for row in rows:
-        totals[row["f_agency"]] += max((row["f_end_day"] - row["f_accept_day"]).days, 0) * row["n"]
-    return totals
+    period = [connection.ops.adapt_datefield_value(start), connection.ops.adapt_datefield_value(end)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *period])
+        names = [column[0] for column in cursor.description]
+        return {row[0]: dict(zip(names[1:], map(int, row[1:]), strict=True)) for row in cursor.fetchall()}
 
 
 EMPTY_COUNTERS = {
@@ -292,26 +300,15 @@ def dossier_time_family(
 ) -> Values:
     """2.2 (monitor): mean calendar days from acceptance to the end of handling, dossiers closed in P.
 
-    Counted per (acceptance day, end day) pair in SQL; the subtraction of the two dates happens on
-    those few aggregated rows because date arithmetic differs between SQLite and PostgreSQL.
+    The first rule set named this family; the dossier family's ``ended_days`` counter (rolled up
+    by end day, or summed from the dossiers) gives the same mean, so this reads it.
     """
-    ids = [a.pk for a in agencies]
-    base = Dossier.objects.filter(
-        Q(handling_agency_id__in=ids) | Q(handling_agency__isnull=True, receiving_agency_id__in=ids)
-    )
-    rows = (
-        fact_queryset(base)
-        .filter(f_counted=True, f_end_day__gte=start, f_end_day__lte=end)
-        .values("f_agency", "f_accept_day", "f_end_day")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for row in rows:
-        days = max((row["f_end_day"] - row["f_accept_day"]).days, 0)
-        totals[row["f_agency"]][0] += days * row["n"]
-        totals[row["f_agency"]][1] += row["n"]
-    return {pk: {"average_days": ratio(days, n)} for pk, (days, n) in totals.items()}
+    counters = (raw_counters if source == "raw" else rollup_counters)([a.pk for a in agencies], start, end)
+    return {
+        pk: {"average_days": dossier_measures({**EMPTY_COUNTERS, **c})["average_days"]}
+        for pk, c in counters.items()
+        if c.get("ended_ok", 0) + c.get("ended_late", 0)
+    }
 
 
 # --- Publication (C1) -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from minhbach.dossiers.models import Dossier
-from minhbach.indicators.facts import FACT_COLUMNS, fact_queryset
+from minhbach.indicators.facts import FACT_COLUMNS, bulk_fact_sql, fact_queryset
 from minhbach.indicators.models import (
     COUNTER_FIELDS,
     DossierFact,
@@ -264,8 +264,7 @@ def insert_facts(queryset=None, *, batch: int = 5000) -> int:
     """Write ``DossierFact`` rows for the dossiers of ``queryset`` with one INSERT … SELECT."""
     from django.db import connection
 
-    qs = fact_queryset(queryset).values(*FACT_COLUMNS.values(), "pk").order_by()
-    select_sql, params = qs.query.sql_with_params()
+    select_sql, params = bulk_fact_sql(queryset)
     columns = [*FACT_COLUMNS.keys(), "dossier_id"]
     table = DossierFact._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
