@@ -435,7 +435,7 @@ def export_parquet(directory: Path) -> dict[str, Path]:
     return paths
 
 
-# ``facts.annotate_facts`` and ``families.raw_counters`` in DuckDB SQL, condition by condition.
+# ``facts.bulk_fact_sql`` and ``families.raw_counters`` in DuckDB SQL, condition by condition.
 DUCK_SQL = """
 WITH d AS (SELECT * FROM read_parquet('{dossier}')),
 a AS (SELECT * FROM read_parquet('{applicant}')),

@@ -2,9 +2,9 @@
 
 "Every computed number can show its evidence" (STYLE.md; DOMAIN.md §9.1): a citizen who reads
 "62,50 %" for a commune can open the list of the dossiers counted in the denominator and of
-those counted in the numerator. The dossier conditions below are *the* conditions of
-``families.raw_counters`` written once as ``Q`` objects over the fact annotations of
-``facts.fact_queryset``; ``tests/test_evidence.py`` proves that the counts of these querysets
+those counted in the numerator. The dossier conditions below are the conditions of
+``families.raw_counters`` (SQL over the whole table) as ``Q`` objects over the fact annotations
+of ``facts.fact_queryset``; ``tests/test_evidence.py`` proves that the counts of these querysets
 equal the table's numerator and denominator for every dossier measure, so they cannot drift.
 
 The lists read the stored facts (``DossierFact``, the rows the rollups summed), with the same

@@ -1,8 +1,11 @@
 """Per-dossier facts as SQL expressions: the single statement of the counting rules.
 
-Both the raw computation (``compute.raw_counts``) and the rollup rebuild read these annotations,
-so the rules are written once. They reproduce ``dossiers.clock.judge`` (DOMAIN.md §5.6 rules 3,
-5, 6, 7) in SQL:
+Two shapes of the same facts: ``annotate_facts`` (a queryset with a correlated subquery per
+child-table fact, for a few dossiers: the incremental refresh, the evidence lists) and
+``bulk_fact_sql`` (child tables grouped once and joined, for a whole table: the raw computation
+and the rollup rebuild). Both build on ``_own_facts``; ``tests/test_facts.py`` proves them equal
+column by column. They reproduce ``dossiers.clock.judge`` (DOMAIN.md §5.6 rules 3, 5, 6, 7) in
+SQL:
 
 * a dossier *counts* for punctuality when its clock started (``effective_due_at`` set) and it was
   not withdrawn (status 7);
