@@ -62,7 +62,13 @@ class Applicant(models.Model):
     class Meta:
         verbose_name = _("người nộp hồ sơ")
         verbose_name_plural = _("người nộp hồ sơ")
-        indexes = [models.Index(fields=["citizen_id"], name="applicant_citizen_id_idx")]
+        # The person keys of one-go rule 3 and the withdraw-and-resubmit flag (citizen ID, tax
+        # code, name and phone) are looked up from the few refusals and withdrawals.
+        indexes = [
+            models.Index(fields=["citizen_id"], name="applicant_citizen_id_idx"),
+            models.Index(fields=["tax_code"], name="applicant_tax_code_idx"),
+            models.Index(fields=["phone"], name="applicant_phone_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -107,9 +107,13 @@ def earlier_failure_ids_sql(window_days: int) -> tuple[str, list[Any]]:
     if connection.vendor == "sqlite":
         window = "f.ended_at >= strftime('%%Y-%%m-%%d %%H:%%M:%%f', d.accepted_at, %s)"
         params: list[Any] = [f"-{days} days"]
+        # Unary plus keeps SQLite (no statistics) from reading every dossier of the failure's
+        # desk through the desk index; it looks the applicant's dossiers up by owner instead.
+        desk = "+d.receiving_agency_id"
     else:
         window = "f.ended_at >= d.accepted_at - (%s * INTERVAL '1 day')"
         params = [days]
+        desk = "d.receiving_agency_id"
     failures = ", ".join(str(int(s)) for s in ENDED_WITHOUT_RESULT)
     # Only constants and int() values are interpolated; the window length is a parameter.
     failure = (
@@ -124,7 +128,7 @@ def earlier_failure_ids_sql(window_days: int) -> tuple[str, list[Any]]:
         person = sqlite if (sqlite and connection.vendor == "sqlite") else generic
         parts.append(
             f"SELECT d.id FROM failure f JOIN dossiers_applicant a ON {person}"  # noqa: S608
-            " JOIN dossiers_dossier d ON d.owner_id = a.id AND d.receiving_agency_id = f.desk"
+            f" JOIN dossiers_dossier d ON d.owner_id = a.id AND {desk} = f.desk"
             f" AND d.accepted_at IS NOT NULL AND f.ended_at < d.accepted_at AND {window} AND f.id <> d.id"
             " JOIN procedures_procedureversion v ON v.id = d.procedure_version_id"
             " AND v.procedure_id = f.procedure_id"
