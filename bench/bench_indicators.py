@@ -244,10 +244,12 @@ ORDER BY g
 """
 _APPLICANTS = """
 INSERT INTO dossiers_applicant (
-    id, kind, full_name, citizen_id, tax_code, address, phone, email, vneid_verified)
+    id, kind, full_name, name_key, citizen_id, tax_code, address, phone, email, vneid_verified)
 SELECT %(owner_base)s + k,
     CASE WHEN k %% 10 = 0 THEN 'organisation' ELSE 'citizen' END,
     CASE WHEN k %% 10 = 0 THEN 'Hộ kinh doanh Thử ' || k ELSE 'Nguyễn Văn Thử ' || k END,
+    -- Applicant.name_key (dossiers.models.fold_name): only the ASCII capitals need folding here.
+    CASE WHEN k %% 10 = 0 THEN 'hộ kinh doanh thử ' || k ELSE 'nguyễn văn thử ' || k END,
     CASE WHEN k %% 10 = 0 THEN '' ELSE lpad((%(owner_base)s + k)::text, 12, '0') END,
     CASE WHEN k %% 10 = 0 THEN lpad((%(owner_base)s + k)::text, 10, '0') ELSE '' END,
     '', '09' || lpad(((%(owner_base)s + k) %% 100000000)::text, 8, '0'), '', k %% 3 = 0
@@ -380,8 +382,8 @@ EXPORTS: dict[str, tuple[str, dict[str, str]]] = {
          **{c: "TIMESTAMP" for c in _LOCAL}},
     ),
     "applicant": (
-        "SELECT id, citizen_id, tax_code, full_name, phone FROM dossiers_applicant",
-        {"id": "BIGINT", "citizen_id": "VARCHAR", "tax_code": "VARCHAR", "full_name": "VARCHAR",
+        "SELECT id, citizen_id, tax_code, name_key, phone FROM dossiers_applicant",
+        {"id": "BIGINT", "citizen_id": "VARCHAR", "tax_code": "VARCHAR", "name_key": "VARCHAR",
          "phone": "VARCHAR"},
     ),
     "version": (
@@ -449,7 +451,7 @@ rat AS (SELECT dossier_id, true AS rated, bool_or(satisfied) AS satisfied, bool_
         FROM read_parquet('{rating}') WHERE NOT superseded GROUP BY dossier_id),
 fb AS (SELECT DISTINCT dossier_id, true AS with_feedback FROM read_parquet('{feedback}')),
 dv AS (
-    SELECT d.*, v.procedure_id, v.has_paper_result, a.citizen_id, a.tax_code, a.full_name, a.phone
+    SELECT d.*, v.procedure_id, v.has_paper_result, a.citizen_id, a.tax_code, a.name_key, a.phone
     FROM d JOIN read_parquet('{version}') v ON v.id = d.procedure_version_id JOIN a ON a.id = d.owner_id
 ),
 failures AS (SELECT * FROM dv WHERE status IN (3, 7, 8)),
@@ -462,7 +464,7 @@ earlier AS (
     WHERE o.accepted_at IS NOT NULL AND (
         (u.citizen_id = o.citizen_id AND u.citizen_id <> '')
         OR (u.tax_code = o.tax_code AND u.tax_code <> '')
-        OR (upper(u.full_name) = upper(o.full_name) AND u.phone = o.phone AND u.phone <> ''))
+        OR (u.name_key = o.name_key AND u.phone = o.phone AND u.phone <> ''))
 ),
 f0 AS (
     SELECT dv.id, coalesce(dv.handling_agency_id, dv.receiving_agency_id) AS agency, dv.status, dv.channel,

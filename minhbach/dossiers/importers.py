@@ -53,6 +53,7 @@ from minhbach.dossiers.models import (
     Extension,
     Status,
     SupplementRequest,
+    fold_name,
 )
 from minhbach.dossiers.transitions import TRANSITIONS
 from minhbach.procedures.models import Channel, Procedure, ProcedureVersion, TimeUnit
@@ -774,7 +775,11 @@ def write(built: Built, existing: Dossier | None) -> str:
         new_events = built.events
         outcome = "created"
     else:
-        Applicant.objects.filter(pk=existing.owner_id).update(**built.applicant)
+        # ``update`` skips ``pre_save``: the folded name is written with the name.
+        fields = {**built.applicant}
+        if "full_name" in fields:
+            fields["name_key"] = fold_name(fields["full_name"])
+        Applicant.objects.filter(pk=existing.owner_id).update(**fields)
         for field in DOSSIER_FIELDS:
             setattr(existing, field, getattr(d, field))
         existing.lock_version += 1

@@ -9,6 +9,8 @@ the back office.
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -43,6 +45,44 @@ class Punctuality(models.TextChoices):
     OVERDUE = "overdue", _("Quá hạn (chưa xong)")
 
 
+def fold_name(name: str) -> str:
+    """A name as the person-matching rules compare it: NFC, case-folded, single spaces.
+
+    "NGUYỄN  Văn An" and "Nguyễn Văn An" (typed in NFD by another system) give the same key.
+    Folding in Python, not with the database's UPPER or LIKE, makes the match the same on
+    SQLite (whose LIKE folds ASCII letters only) and PostgreSQL (whose UPPER depends on the
+    database's locale), and lets an index serve the equality.
+    """
+    folded = unicodedata.normalize("NFC", name or "").casefold()
+    return unicodedata.normalize("NFC", " ".join(folded.split()))
+
+
+class NameKeyField(models.CharField):
+    """``fold_name`` of another field of the row, recomputed by the ORM on every insert and save.
+
+    ``pre_save`` runs for ``save`` and ``bulk_create`` alike, so no writer can forget it; the
+    benchmark's SQL generator writes the same key itself.
+    """
+
+    def __init__(self, *args, source: str = "full_name", **kwargs):
+        self.source = source
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs.pop("editable", None)
+        kwargs.pop("blank", None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = fold_name(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class Applicant(models.Model):
     """Chủ hồ sơ or người nộp. Personal data: shown to officers in scope only."""
 
@@ -52,6 +92,8 @@ class Applicant(models.Model):
 
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices, default=Kind.CITIZEN)
     full_name = models.CharField(_("họ và tên, tên tổ chức"), max_length=255)
+    # The name as one-go rule 3 and the withdraw-and-resubmit flag match it (with the phone).
+    name_key = NameKeyField(_("họ tên để đối chiếu"), max_length=255, source="full_name", default="")
     citizen_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
     tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
@@ -67,7 +109,7 @@ class Applicant(models.Model):
         indexes = [
             models.Index(fields=["citizen_id"], name="applicant_citizen_id_idx"),
             models.Index(fields=["tax_code"], name="applicant_tax_code_idx"),
-            models.Index(fields=["phone"], name="applicant_phone_idx"),
+            models.Index(fields=["phone", "name_key"], name="applicant_phone_name_idx"),
         ]
 
     def __str__(self) -> str:

@@ -57,7 +57,7 @@ def _earlier_failure(window_days: int) -> Exists:
         (Q(owner__citizen_id=OuterRef("owner__citizen_id")) & ~Q(owner__citizen_id=""))
         | (Q(owner__tax_code=OuterRef("owner__tax_code")) & ~Q(owner__tax_code=""))
         | (
-            Q(owner__full_name__iexact=OuterRef("owner__full_name"))
+            Q(owner__name_key=OuterRef("owner__name_key"))
             & Q(owner__phone=OuterRef("owner__phone"))
             & ~Q(owner__phone="")
         )
@@ -75,16 +75,13 @@ def _earlier_failure(window_days: int) -> Exists:
 
 
 _PERSON_KEYS = (
-    # (condition on the earlier failure ``f`` against this dossier's applicant ``a``), per vendor.
-    # The emptiness test is on ``f`` (equal keys are both non-empty): it lets the database skip
-    # the failures without that key before looking up applicants.
-    ("f.citizen_id = a.citizen_id AND f.citizen_id <> ''", None),
-    ("f.tax_code = a.tax_code AND f.tax_code <> ''", None),
-    (
-        "UPPER(f.full_name) = UPPER(a.full_name) AND f.phone = a.phone AND f.phone <> ''",
-        # Django's iexact on SQLite is LIKE (case-insensitive for ASCII letters).
-        "f.full_name LIKE a.full_name ESCAPE '\\' AND f.phone = a.phone AND f.phone <> ''",
-    ),
+    # Conditions on the earlier failure ``f`` against this dossier's applicant ``a``. The
+    # emptiness test is on ``f`` (equal keys are both non-empty): it lets the database skip the
+    # failures without that key before looking up applicants. Names compare folded
+    # (``Applicant.name_key``), the same on both databases.
+    "f.citizen_id = a.citizen_id AND f.citizen_id <> ''",
+    "f.tax_code = a.tax_code AND f.tax_code <> ''",
+    "f.name_key = a.name_key AND f.phone = a.phone AND f.phone <> ''",
 )
 
 
@@ -118,14 +115,13 @@ def earlier_failure_ids_sql(window_days: int) -> tuple[str, list[Any]]:
     # Only constants and int() values are interpolated; the window length is a parameter.
     failure = (
         "failure AS (SELECT f.id, f.receiving_agency_id AS desk, fv.procedure_id, f.ended_at,"  # noqa: S608
-        " fa.citizen_id, fa.tax_code, fa.full_name, fa.phone FROM dossiers_dossier f"
+        " fa.citizen_id, fa.tax_code, fa.name_key, fa.phone FROM dossiers_dossier f"
         " JOIN procedures_procedureversion fv ON fv.id = f.procedure_version_id"
         " JOIN dossiers_applicant fa ON fa.id = f.owner_id"
         f" WHERE f.status IN ({failures}) AND f.ended_at IS NOT NULL)"
     )
     parts = []
-    for generic, sqlite in _PERSON_KEYS:
-        person = sqlite if (sqlite and connection.vendor == "sqlite") else generic
+    for person in _PERSON_KEYS:
         parts.append(
             f"SELECT d.id FROM failure f JOIN dossiers_applicant a ON {person}"  # noqa: S608
             f" JOIN dossiers_dossier d ON d.owner_id = a.id AND {desk} = f.desk"

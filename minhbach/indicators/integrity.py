@@ -111,7 +111,7 @@ def _same_applicant() -> Q:
         (Q(owner__citizen_id=OuterRef("owner__citizen_id")) & ~Q(owner__citizen_id=""))
         | (Q(owner__tax_code=OuterRef("owner__tax_code")) & ~Q(owner__tax_code=""))
         | (
-            Q(owner__full_name__iexact=OuterRef("owner__full_name"))
+            Q(owner__name_key=OuterRef("owner__name_key"))
             & Q(owner__phone=OuterRef("owner__phone"))
             & ~Q(owner__phone="")
         )

@@ -133,12 +133,12 @@ def with_siblings(ids: list[int]) -> list[int]:
     rows = list(
         Dossier.objects.filter(pk__in=ids).values(
             "procedure_version__procedure_id", "receiving_agency_id", "owner__citizen_id", "owner__tax_code",
-            "owner__full_name", "owner__phone",
+            "owner__name_key", "owner__phone",
         )
     )  # fmt: skip
     condition = Q()
     for row in rows:
-        person = Q(owner__full_name__iexact=row["owner__full_name"], owner__phone=row["owner__phone"])
+        person = Q(owner__name_key=row["owner__name_key"], owner__phone=row["owner__phone"])
         if row["owner__citizen_id"]:
             person |= Q(owner__citizen_id=row["owner__citizen_id"])
         if row["owner__tax_code"]:

@@ -195,10 +195,17 @@ def test_reimport_changes_nothing_and_a_changed_row_updates(desk, version, tmp_p
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert (LedgerEntry.objects.count(), DossierEvent.objects.count()) == (entries, events)
 
-    rows[1].update(TrangThaiHoSo="10", NgayKetThucXuLy="08/03/2024 10:00", NgayTra="08/03/2024 11:00")
+    rows[1].update(
+        TrangThaiHoSo="10",
+        NgayKetThucXuLy="08/03/2024 10:00",
+        NgayTra="08/03/2024 11:00",
+        ChuHoSo="HỒ THỊ LAN ANH",
+    )
     report = import_file(write_csv(tmp_path, rows, name="hoso2.csv"))
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     updated = Dossier.objects.get(code="R-2")
+    # The owner's folded name follows the corrected name (one-go rule 3 matches on it).
+    assert (updated.owner.full_name, updated.owner.name_key) == ("HỒ THỊ LAN ANH", "hồ thị lan anh")
     assert updated.status == Status.RETURNED and updated.punctuality == Punctuality.LATE
     actions = list(updated.events.values_list("action", flat=True))
     assert actions.count("register") == 1 and "finish" in actions and "import_updated" in actions

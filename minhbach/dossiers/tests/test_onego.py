@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pytest
+from django.db import connection
 
 from minhbach.dossiers import onego, services
-from minhbach.dossiers.models import Dossier
+from minhbach.dossiers.models import Applicant, Dossier, fold_name
 from minhbach.dossiers.tests.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +76,51 @@ def test_a_refusal_in_the_last_30_days_breaks_one_go(desk, version, refused_on, 
     other = _accept(_submit(desk, version, accepted_on, owner=TOI), accepted_on)
     assert onego.one_go_of(again) is expected
     assert onego.one_go_of(other) is True  # somebody else's refusal does not count
+
+
+def test_a_refusal_of_the_same_name_and_phone_in_another_case_breaks_one_go(desk, version):
+    """Without an ID on either filing, the person is the folded name and the phone (§5.7 rule 3)."""
+    first = _submit(desk, version, "2024-03-01 09:00", owner=services.ApplicantData(
+        full_name="Đặng Thị Ánh", phone="0905777888"))  # fmt: skip
+    services.dossier_refuse(actor=None, dossier=first, reason="Thiếu giấy tờ", at=at("2024-03-01 10:00"))
+    same = services.ApplicantData(full_name=unicodedata.normalize("NFD", "ĐẶNG THỊ  ÁNH"), phone="0905777888")
+    other_phone = services.ApplicantData(full_name="Đặng Thị Ánh", phone="0905777999")
+    other_name = services.ApplicantData(full_name="Đặng Thị Anh", phone="0905777888")
+    again, *others = (
+        _accept(_submit(desk, version, "2024-03-10 09:00", owner=owner), "2024-03-10 09:10")
+        for owner in (same, other_phone, other_name)
+    )
+    assert onego.one_go_of(again) is False
+    assert [onego.one_go_of(d) for d in others] == [True, True]
+    # The whole-table statement finds the same dossier.
+    sql, params = onego.earlier_failure_ids_sql(30)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert [row[0] for row in cursor.fetchall()] == [again.pk]
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Nguyễn Văn An", "nguyễn văn an"),
+        ("  NGUYỄN   VĂN\tAN ", "nguyễn văn an"),
+        (unicodedata.normalize("NFD", "ĐINH THỊ ÁNH"), "đinh thị ánh"),
+        ("", ""),
+    ],
+)
+def test_fold_name(name, key):
+    assert fold_name(name) == key
+    assert unicodedata.is_normalized("NFC", fold_name(name))
+
+
+def test_every_writer_stores_the_name_key():
+    """``NameKeyField.pre_save`` runs on save and on bulk_create, and follows a renamed applicant."""
+    saved = Applicant.objects.create(full_name="LÊ VĂN TÁM")
+    Applicant.objects.bulk_create([Applicant(full_name="Lê  Văn Tám")])
+    assert set(Applicant.objects.values_list("name_key", flat=True)) == {"lê văn tám"}
+    saved.full_name = "Lê Văn Chín"
+    saved.save(update_fields=["full_name", "name_key"])
+    assert Applicant.objects.get(pk=saved.pk).name_key == "lê văn chín"
 
 
 def test_an_exemption_for_new_facts_restores_one_go(desk, version):

@@ -79,12 +79,13 @@ def world(db):
     versions[1].has_paper_result = False
     versions[1].save(update_fields=["has_paper_result"])
     # Four applicant records, three people: 0 and 1 share a citizen ID; 2 and 3 share name (in
-    # another case) and phone; 3 also has a tax code.
+    # another case, with Vietnamese letters and spacing that fold alike) and phone; 3 also has a
+    # tax code.
     owners = [
         Applicant.objects.create(full_name="Nguyễn Văn An", citizen_id="049090000001", phone="0905000001"),
         Applicant.objects.create(full_name="NGUYỄN VĂN AN", citizen_id="049090000001", phone="0905000009"),
-        Applicant.objects.create(full_name="Hoang Thi Binh", phone="0905000002"),
-        Applicant.objects.create(full_name="HOANG THI BINH", phone="0905000002", tax_code="4000000001"),
+        Applicant.objects.create(full_name="Hoàng Thị Bình", phone="0905000002"),
+        Applicant.objects.create(full_name=" HOÀNG THỊ  BÌNH", phone="0905000002", tax_code="4000000001"),
     ]
     return agencies, versions, owners
 

@@ -6,6 +6,7 @@ Period P = March 2024, all dossiers at Phòng X under a district committee; Phò
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pytest
 from django.urls import reverse
@@ -90,10 +91,21 @@ def test_withdraw_and_resubmit_within_30_days(units, dossier):
             True,
         ),
         (
-            # Case differs in ASCII letters only: SQLite's LIKE folds no other case (onego._PERSON_KEYS).
             {"full_name": "Nguyen Van Ba", "phone": "0905111222"},
             {"full_name": "NGUYEN VAN BA", "phone": "0905111222"},
             True,
+        ),
+        (
+            # Vietnamese letters fold too, on both databases (Applicant.name_key), and a name typed
+            # in decomposed form (NFD) or with extra spaces is the same name.
+            {"full_name": "Đinh Thị Ngọc Ánh", "phone": "0905111222"},
+            {"full_name": unicodedata.normalize("NFD", "ĐINH  THỊ NGỌC ÁNH"), "phone": "0905111222"},
+            True,
+        ),
+        (
+            {"full_name": "Nguyễn Văn Ba", "phone": "0905111222"},
+            {"full_name": "Nguyễn Văn Bá", "phone": "0905111222"},
+            False,
         ),
         (
             {"full_name": "Nguyễn Văn Ba", "phone": "0905111222"},
