@@ -8,7 +8,8 @@ period is *one go* when:
 2. at most ``max_post_acceptance_requests`` (0) supplement requests after acceptance;
 3. no refusal (status 3 or 8) or withdrawal (7) of the same applicant and procedure at the same
    unit ended in the ``resubmission_window_days`` (30) before this acceptance — applicants match
-   by citizen ID or tax code, else by name and phone — unless an officer recorded an exemption;
+   by citizen ID or tax code, else by name (folded: ``Applicant.name_key``) and phone — unless an
+   officer recorded an exemption;
 4. withdrawn dossiers leave numerator and denominator.
 
 Everything is an annotation, so the rate is one aggregate query (``one_go_rate``).
