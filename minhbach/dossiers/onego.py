@@ -50,11 +50,11 @@ def rules(settings: dict[str, Any] | None) -> dict[str, int]:
     return {key: int(configured.get(key, default)) for key, default in DEFAULTS.items()}
 
 
-def _earlier_failure(window_days: int) -> Exists:
-    window_start = ExpressionWrapper(
-        OuterRef("accepted_at") - Value(dt.timedelta(days=window_days)), output_field=DateTimeField()
-    )
-    same_person = (
+def same_applicant() -> Q:
+    """A dossier of the same person as the outer dossier (``OuterRef``): citizen ID, tax code, or
+    folded name and phone. Rule 3 here and the withdraw-and-resubmit flag (``indicators.integrity``)
+    both ask it; ``_PERSON_KEYS`` is the same identity for the whole-table statement."""
+    return (
         (Q(owner__citizen_id=OuterRef("owner__citizen_id")) & ~Q(owner__citizen_id=""))
         | (Q(owner__tax_code=OuterRef("owner__tax_code")) & ~Q(owner__tax_code=""))
         | (
@@ -63,9 +63,15 @@ def _earlier_failure(window_days: int) -> Exists:
             & ~Q(owner__phone="")
         )
     )
+
+
+def _earlier_failure(window_days: int) -> Exists:
+    window_start = ExpressionWrapper(
+        OuterRef("accepted_at") - Value(dt.timedelta(days=window_days)), output_field=DateTimeField()
+    )
     return Exists(
         Dossier.objects.filter(
-            same_person,
+            same_applicant(),
             procedure_version__procedure=OuterRef("procedure_version__procedure"),
             receiving_agency=OuterRef("receiving_agency"),
             status__in=ENDED_WITHOUT_RESULT,

@@ -61,6 +61,7 @@ from django.utils.translation import gettext_lazy as _
 from minhbach.core.dbfunctions import Shifted
 from minhbach.core.selectors import ruleset_in_force
 from minhbach.dossiers.models import Dossier, Extension, Status, SupplementRequest
+from minhbach.dossiers.onego import same_applicant
 from minhbach.units.models import Agency
 
 DEFAULTS: dict[str, int] = {
@@ -105,19 +106,6 @@ def _dossier_agency() -> Coalesce:
     return Coalesce("handling_agency_id", "receiving_agency_id")
 
 
-def _same_applicant() -> Q:
-    """The applicant identity of ``dossiers.onego``: citizen ID, tax code, or name and phone."""
-    return (
-        (Q(owner__citizen_id=OuterRef("owner__citizen_id")) & ~Q(owner__citizen_id=""))
-        | (Q(owner__tax_code=OuterRef("owner__tax_code")) & ~Q(owner__tax_code=""))
-        | (
-            Q(owner__name_key=OuterRef("owner__name_key"))
-            & Q(owner__phone=OuterRef("owner__phone"))
-            & ~Q(owner__phone="")
-        )
-    )
-
-
 def resubmitted(start: dt.date, end: dt.date, rules: dict[str, int]) -> QuerySet[Dossier]:
     # Native date arithmetic (core.dbfunctions): Django's own shift is a Python call per row on SQLite.
     window = Shifted(OuterRef("accepted_at"), -dt.timedelta(days=rules["resubmit_window_days"]))
@@ -131,7 +119,7 @@ def resubmitted(start: dt.date, end: dt.date, rules: dict[str, int]) -> QuerySet
             ended_at__lt=OuterRef("accepted_at"),
         )
         # Cheap equalities first, the date window last.
-        .filter(_same_applicant())
+        .filter(same_applicant())
         .filter(ended_at__gte=window)
         .exclude(pk=OuterRef("pk"))
     )

@@ -260,7 +260,7 @@ def _insert(model, key_fields: tuple[str, ...], rows: dict[tuple, dict[str, int]
     return len(objects)
 
 
-def insert_facts(queryset=None, *, batch: int = 5000) -> int:
+def insert_facts(queryset=None) -> int:
     """Write ``DossierFact`` rows for the dossiers of ``queryset`` with one INSERT … SELECT."""
     from django.db import connection
 
